@@ -1,0 +1,22 @@
+package actors
+
+import (
+	"errors"
+	"fmt"
+)
+
+var (
+	ErrNoLeader   = errors.New("No cluster leader") // compat: text clients match
+	ErrMissingKey = errors.New("Missing key name")  // compat
+	ErrKeyTooLong = fmt.Errorf("Key too long (max %d bytes)", MaxKeyLen)
+	ErrKeyNUL     = errors.New("Invalid key name: contains a NUL byte")
+	ErrKeyDotDot  = errors.New("Invalid key name: contains a '.' or '..' path segment")
+	ErrTimeout    = errors.New("Timeout waiting for the request to complete")
+)
+
+// ValueTooLargeError is a KV value over limits.kv_max_value_size.
+type ValueTooLargeError struct{ Size, Max int }
+
+func (e *ValueTooLargeError) Error() string {
+	return fmt.Sprintf("Request body(%d bytes) too large, max size: %d bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.", e.Size, e.Max)
+}

@@ -1,0 +1,188 @@
+package kv
+
+import (
+	"hash/maphash"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/consuld/consuld/actors/consensus"
+	"github.com/consuld/consuld/events"
+)
+
+const routerShards = 64
+
+// Router owns the resident key actors and the prefix-watch actor of the kv
+// shard. It spawns a key actor on first use, routes applied changes to the
+// actors they concern, and forgets actors that passivate. It implements the
+// fsm.Sink contract for the kv shard.
+type Router struct {
+	sys            *actor.ActorSystem
+	view           func() View
+	prop           consensus.Proposer
+	idleAfter      time.Duration
+	proposeTimeout time.Duration
+	seed           maphash.Seed
+	shards         [routerShards]routerShard
+	tree           *actor.PID
+	watching       atomic.Int64  // prefix watches parked or being parked
+	table          atomic.Uint64 // table index of the last delivered change
+	applied        atomic.Uint64 // last delivered index
+}
+
+type routerShard struct {
+	mu   sync.Mutex
+	keys map[string]*actor.PID
+}
+
+// Options configure a Router.
+type Options struct {
+	IdleAfter      time.Duration // passivate a key actor after this long without work
+	ProposeTimeout time.Duration
+}
+
+// NewRouter starts the kv actors on sys. view returns the latest published
+// state of the kv shard.
+func NewRouter(sys *actor.ActorSystem, view func() View, prop consensus.Proposer, o Options) *Router {
+	if o.IdleAfter <= 0 {
+		o.IdleAfter = 5 * time.Second
+	}
+	if o.ProposeTimeout <= 0 {
+		o.ProposeTimeout = 10 * time.Second
+	}
+	r := &Router{sys: sys, view: view, prop: prop, idleAfter: o.IdleAfter, proposeTimeout: o.ProposeTimeout, seed: maphash.MakeSeed()}
+	for i := range r.shards {
+		r.shards[i].keys = map[string]*actor.PID{}
+	}
+	r.tree = sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &treeActor{r: r, b: NewTree()} }))
+	v := view()
+	r.table.Store(v.TableIndex())
+	r.applied.Store(v.Applied())
+	return r
+}
+
+// View returns the latest published state.
+func (r *Router) View() View { return r.view() }
+
+// TableIndex is the table index of the last change delivered to actors:
+// every change at or below it is already in the mailboxes.
+func (r *Router) TableIndex() uint64 { return r.table.Load() }
+
+// Resident is the number of key actors alive.
+func (r *Router) Resident() int {
+	n := 0
+	for i := range r.shards {
+		s := &r.shards[i]
+		s.mu.Lock()
+		n += len(s.keys)
+		s.mu.Unlock()
+	}
+	return n
+}
+
+func (r *Router) shard(key string) *routerShard {
+	return &r.shards[maphash.String(r.seed, key)%routerShards]
+}
+
+// send delivers msg to key's actor, spawning it if needed. The lookup and
+// the enqueue happen under the shard lock so a passivating actor never
+// misses a message (see retire).
+func (r *Router) send(key string, msg any) {
+	s := r.shard(key)
+	s.mu.Lock()
+	pid, ok := s.keys[key]
+	if !ok {
+		props := actor.PropsFromProducer(func() actor.Actor { return &keyActor{r: r, key: key} })
+		pid = r.sys.Root.Spawn(props)
+		s.keys[key] = pid
+	}
+	r.sys.Root.Send(pid, msg)
+	s.mu.Unlock()
+}
+
+// notify delivers msg to key's actor only if it is resident; an absent
+// actor hydrates from the state machine when next needed.
+func (r *Router) notify(key string, msg any) {
+	s := r.shard(key)
+	s.mu.Lock()
+	if pid, ok := s.keys[key]; ok {
+		r.sys.Root.Send(pid, msg)
+	}
+	s.mu.Unlock()
+}
+
+// retire forgets key's actor if pid is still the registered one. After it
+// returns true nothing new is sent to pid.
+func (r *Router) retire(key string, pid *actor.PID) bool {
+	s := r.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cur, ok := s.keys[key]; ok && cur.Equal(pid) {
+		delete(s.keys, key)
+		return true
+	}
+	return false
+}
+
+// Get sends a Get to key's actor.
+func (r *Router) Get(key string, g Get) { r.send(key, g) }
+
+// Write sends a Write to key's actor.
+func (r *Router) Write(key string, w Write) { r.send(key, w) }
+
+// Watch parks a listing query on the prefix-watch actor.
+func (r *Router) Watch(w *PrefixWatch) {
+	r.watching.Add(1) // before the actor stamps its view: see Applied
+	r.sys.Root.Send(r.tree, w)
+}
+
+// Applied routes an applied kv entry to the actors it concerns.
+func (r *Router) Applied(_ events.Shard, index uint64, ev events.Event, o events.Outcome) {
+	if o == events.OutcomeApplied {
+		var ch PrefixChanged
+		switch ev := ev.(type) {
+		case *events.KeyWritten:
+			r.notify(ev.Key, Changed{Index: index})
+			ch = PrefixChanged{Key: ev.Key, Index: index}
+		case *events.KeyDeleted:
+			r.notify(ev.Key, Changed{Index: index})
+			ch = PrefixChanged{Key: ev.Key, Index: index}
+		case *events.PrefixDeleted:
+			r.notifyPrefix(ev.Prefix, Changed{Index: index})
+			ch = PrefixChanged{Key: ev.Prefix, IsPrefix: true, Index: index}
+		}
+		// A watch counted here either is parked (and gets this change) or
+		// stamps a view that already includes it: the state was published
+		// before Applied was called.
+		if r.watching.Load() > 0 {
+			r.sys.Root.Send(r.tree, ch)
+		}
+		r.table.Store(index)
+	}
+	r.applied.Store(index)
+}
+
+// Restored drops every resident copy of state after a snapshot restore.
+func (r *Router) Restored(_ events.Shard, index uint64) {
+	r.notifyPrefix("", Changed{Index: ^uint64(0)}) // refresh unconditionally
+	r.sys.Root.Send(r.tree, PrefixChanged{Key: "", IsPrefix: true, Index: index})
+	v := r.view()
+	r.table.Store(v.TableIndex())
+	r.applied.Store(v.Applied())
+}
+
+func (r *Router) notifyPrefix(prefix string, msg any) {
+	for i := range r.shards {
+		s := &r.shards[i]
+		s.mu.Lock()
+		for k, pid := range s.keys {
+			if strings.HasPrefix(k, prefix) {
+				r.sys.Root.Send(pid, msg)
+			}
+		}
+		s.mu.Unlock()
+	}
+}

@@ -1,0 +1,184 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/consuld/consuld/actors"
+	actorkv "github.com/consuld/consuld/actors/kv"
+	"github.com/consuld/consuld/cmd/consuld/config"
+	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/fsm/host"
+	"github.com/consuld/consuld/frontends/httpapi"
+)
+
+// Agent is one running consuld server.
+type Agent struct {
+	cfg   *config.Config
+	log   hclog.Logger
+	host  *host.Host
+	sys   *actor.ActorSystem
+	http  []*http.Server
+	addrs []net.Addr
+	done  chan struct{}
+}
+
+// Run is `consuld agent ARGS`: it returns the process exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	f, err := config.ParseFlags(args, stderr)
+	if err != nil {
+		return 1
+	}
+	c, warnings, err := config.Load(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "==> %v\n", err)
+		return 1
+	}
+	log := hclog.New(&hclog.LoggerOptions{Name: "agent", Level: hclog.LevelFromString(c.LogLevel),
+		Output: stdout, JSONFormat: c.LogJSON, TimeFormat: "2006-01-02T15:04:05.000Z0700"})
+	a, err := Start(c, log, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "==> %v\n", err)
+		return 1
+	}
+	for _, w := range warnings {
+		log.Warn(w)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	s := <-sig
+	log.Info("caught signal", "signal", s.String())
+	a.Shutdown()
+	log.Info("shutdown complete")
+	return 0
+}
+
+// Start brings up a single server from c and prints the banner to banner
+// (nil: no banner).
+func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error) {
+	switch {
+	case !c.Server:
+		return nil, errors.New("client mode (no -server) needs LAN gossip, which consuld does not have yet")
+	case c.BootstrapExpect > 1:
+		return nil, fmt.Errorf("bootstrap_expect = %d needs server clustering, which consuld does not have yet; use 1", c.BootstrapExpect)
+	case !c.DevMode && !c.Bootstrap && c.BootstrapExpect == 0:
+		return nil, errors.New("a lone server needs -bootstrap or -bootstrap-expect 1 (joining servers needs clustering, not available yet)")
+	}
+	id, err := nodeID(c.NodeID, c.DataDir)
+	if c.DataDir != "" && err != nil {
+		return nil, err
+	}
+	ip := advertiseIP(c)
+	if banner != nil {
+		printBanner(banner, c, id, ip, c.Ports.HTTP)
+	}
+	a := &Agent{cfg: c, log: log, done: make(chan struct{})}
+	hc := host.Config{
+		RaftAddress:     hostPort(ip, c.Ports.Raft),
+		ListenAddress:   hostPort(bindIP(c), c.Ports.Raft),
+		ReplicaID:       1,
+		RTTMillisecond:  10,
+		ElectionRTT:     uint64(20 * c.RaftMultiplier),
+		HeartbeatRTT:    uint64(2 * c.RaftMultiplier),
+		SnapshotEntries: 20000,
+	}
+	if c.DataDir != "" {
+		hc.Dir = filepath.Join(c.DataDir, "raft")
+	}
+	sink := &lateSink{}
+	a.host, err = host.Open(hc, sink)
+	if err != nil {
+		return nil, err
+	}
+	a.sys = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}))
+	prop := raft{a.host}
+	router := actorkv.NewRouter(a.sys, func() actorkv.View { return a.host.KV().Current() }, prop, actorkv.Options{})
+	sink.set(router)
+	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
+	if err := a.serveHTTP(httpapi.New(client, httpapi.Options{Pretty: c.DevMode})); err != nil {
+		a.Shutdown()
+		return nil, err
+	}
+	go a.watchLeader()
+	return a, nil
+}
+
+func bindIP(c *config.Config) string {
+	if c.BindAddr == "" {
+		return "0.0.0.0"
+	}
+	return c.BindAddr
+}
+
+func (a *Agent) serveHTTP(h http.Handler) error {
+	if a.cfg.Ports.HTTP < 0 {
+		return nil
+	}
+	for _, ip := range clientIPs(a.cfg, a.cfg.Addresses.HTTP) {
+		ln, err := net.Listen("tcp", hostPort(ip, a.cfg.Ports.HTTP))
+		if err != nil {
+			return fmt.Errorf("agent: HTTP listener: %w", err)
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+		a.http = append(a.http, srv)
+		a.addrs = append(a.addrs, ln.Addr())
+		a.log.Info("started HTTP server", "address", ln.Addr().String(), "network", "tcp")
+		go srv.Serve(ln)
+	}
+	return nil
+}
+
+// HTTPAddrs are the HTTP listeners' addresses.
+func (a *Agent) HTTPAddrs() []net.Addr { return a.addrs }
+
+// watchLeader logs when the shards first have a leader.
+func (a *Agent) watchLeader() {
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := a.host.Barrier(ctx, events.ShardKV)
+		cancel()
+		if err == nil {
+			a.log.Info("consul: cluster leadership acquired")
+			a.log.Info("consul: New leader elected", "payload", a.cfg.NodeName)
+			return
+		}
+		select {
+		case <-a.done:
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// Shutdown stops listeners, actors and Raft, in that order.
+func (a *Agent) Shutdown() {
+	close(a.done)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for _, s := range a.http {
+		if s.Shutdown(ctx) != nil {
+			s.Close() // parked blocking queries do not finish by themselves
+		}
+	}
+	if a.sys != nil {
+		a.sys.Shutdown()
+	}
+	if a.host != nil {
+		a.host.Close()
+	}
+}

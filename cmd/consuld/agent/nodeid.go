@@ -1,0 +1,34 @@
+package agent
+
+import (
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// nodeID returns the configured node ID, else the one persisted in the data
+// dir, else a new random UUID (persisted when there is a data dir).
+func nodeID(configured, dataDir string) (string, error) {
+	if configured != "" {
+		return configured, nil
+	}
+	path := filepath.Join(dataDir, "node-id")
+	if dataDir != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			return strings.TrimSpace(string(b)), nil
+		}
+	}
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	if dataDir != "" {
+		if err := os.WriteFile(path, []byte(id), 0o600); err != nil {
+			return "", fmt.Errorf("agent: persist node id: %w", err)
+		}
+	}
+	return id, nil
+}

@@ -1,0 +1,32 @@
+// Package cli runs consuld's non-agent commands so that scripts written for
+// the `consul` binary work unchanged against consuld (a user may symlink
+// consuld as consul). Run is the only entry point; the consuld main package
+// starts the agent itself and hands every other command line to Run.
+//
+// Commands: version, kv get, kv put, kv delete (and kv, which prints its
+// help). Each is a row in commandTable (run.go); add a command by adding a
+// row and a runner.
+//
+// What is matched, and why: output text, the stream it goes to and exit
+// codes follow consul 1.22, because scripts parse them. Strings that
+// scripts test for are marked `// compat:` in the code. Dispatch follows the
+// mitchellh/cli library consul uses: -h/-help/--help anywhere shows help on
+// stdout (exit 0); an unknown or missing command prints the command listing
+// on stderr (exit 127); `kv` alone prints kv's help on stderr (exit 1); an
+// unknown flag prints Go's "flag provided but not defined" and the flag list
+// on stderr (exit 1). Help prose is consuld's own.
+//
+// The agent is reached with github.com/hashicorp/consul/api, configured only
+// from flags and the env function given to Run (CONSUL_HTTP_ADDR,
+// CONSUL_HTTP_TOKEN, CONSUL_HTTP_TOKEN_FILE, CONSUL_HTTP_SSL,
+// CONSUL_HTTP_SSL_VERIFY, CONSUL_HTTP_AUTH, CONSUL_CACERT, CONSUL_CAPATH,
+// CONSUL_CLIENT_CERT, CONSUL_CLIENT_KEY, CONSUL_TLS_SERVER_NAME). One
+// exception: with no token from flags or env, api.NewClient still falls back
+// to the process's CONSUL_HTTP_TOKEN(_FILE); in the binary the env function
+// is os.Getenv, so this changes nothing there.
+//
+// Deliberate differences from consul: `kv put -base64` with undecodable
+// data exits 1 without writing (consul reports the error, then stores the
+// bytes decoded so far and exits 0); `kv put -release` failures print the
+// error rather than the key.
+package cli

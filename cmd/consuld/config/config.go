@@ -1,0 +1,69 @@
+package config
+
+import "time"
+
+// Config is the merged, validated agent configuration.
+type Config struct {
+	Datacenter string
+	DataDir    string // empty only in -dev mode: state is kept in memory
+	NodeName   string // defaults to the hostname
+	NodeID     string // a UUID, or empty to let the agent pick one
+	LogLevel   string // lower case: trace, debug, info, warn or error
+
+	LogJSON   bool
+	Server    bool
+	Bootstrap bool
+	DevMode   bool
+	UI        bool // ui_config.enabled (or the legacy top-level ui)
+
+	BootstrapExpect int
+
+	BindAddr      string
+	AdvertiseAddr string
+	// ClientAddr may hold several space-separated addresses or a go-sockaddr
+	// template, as in Consul; the caller resolves it.
+	ClientAddr string
+
+	// Addresses override ClientAddr per listener.
+	Addresses Addresses
+	Ports     Ports
+	Limits    Limits
+
+	RaftMultiplier int // performance.raft_multiplier, 1..10
+
+	RetryJoin     []string
+	StartJoin     []string
+	RetryInterval time.Duration
+	RetryMax      int // 0 retries forever
+
+	// Encrypt is the gossip key (base64, 16/24/32 bytes), recorded but not
+	// used yet.
+	Encrypt string
+
+	// Services and Checks hold the raw service and check definitions of
+	// every source, in load order, for the catalog work to decode.
+	Services []any
+	Checks   []any
+
+	// Sources names every file and flag group that was applied, in order.
+	Sources []string
+}
+
+// Addresses are per-listener bind addresses; empty means ClientAddr.
+type Addresses struct {
+	HTTP, HTTPS, DNS, GRPC string
+}
+
+// Ports of the agent's listeners; -1 disables a listener.
+type Ports struct {
+	HTTP, HTTPS, DNS, Server, SerfLAN, SerfWAN, GRPC, GRPCTLS int
+	// Raft is consuld-only: dragonboat's Raft transport (ports.raft).
+	Raft int
+}
+
+// Limits bound request sizes and connection counts.
+type Limits struct {
+	KVMaxValueSize        int // bytes
+	TxnMaxReqLen          int // bytes
+	HTTPMaxConnsPerClient int // 0 means unlimited
+}

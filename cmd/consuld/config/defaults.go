@@ -1,0 +1,47 @@
+package config
+
+import "time"
+
+// defaults returns Consul's built-in agent defaults plus consuld's own.
+func defaults() *Config {
+	return &Config{
+		Datacenter: "dc1",
+		LogLevel:   "info",
+		BindAddr:   "0.0.0.0",
+		ClientAddr: "127.0.0.1",
+		Ports: Ports{
+			HTTP:    8500,
+			HTTPS:   -1,
+			DNS:     8600,
+			Server:  8300,
+			SerfLAN: 8301,
+			SerfWAN: 8302,
+			GRPC:    -1,
+			GRPCTLS: -1,
+			Raft:    8305,
+		},
+		Limits: Limits{
+			KVMaxValueSize:        512 * 1024,
+			TxnMaxReqLen:          512 * 1024,
+			HTTPMaxConnsPerClient: 200,
+		},
+		RaftMultiplier: 1,
+		RetryInterval:  30 * time.Second,
+	}
+}
+
+// applyDev layers the -dev defaults: a single bootstrapping server on
+// loopback with in-memory state, the UI and gRPC on.
+func applyDev(c *Config) {
+	c.DevMode = true
+	c.Server = true
+	c.Bootstrap = true
+	c.BindAddr = "127.0.0.1"
+	c.ClientAddr = "127.0.0.1"
+	c.UI = true
+	c.DataDir = ""
+	c.LogLevel = "debug"
+	c.Ports.GRPC = 8502
+	c.Ports.GRPCTLS = 8503
+	c.Sources = append(c.Sources, "-dev defaults")
+}

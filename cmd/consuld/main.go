@@ -1,0 +1,18 @@
+// Command consuld is a Consul-compatible service discovery, health checking
+// and KV daemon. `consuld agent ...` runs the agent; every other subcommand
+// is a Consul-shaped CLI command talking to an agent's HTTP API.
+package main
+
+import (
+	"os"
+
+	"github.com/consuld/consuld/cmd/consuld/agent"
+	"github.com/consuld/consuld/cmd/consuld/cli"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "agent" {
+		os.Exit(agent.Run(os.Args[2:], os.Stdout, os.Stderr))
+	}
+	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}

@@ -1,0 +1,108 @@
+package events
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+var update = flag.Bool("update", false, "add missing corpus files (never rewrites existing ones)")
+
+// corpusCases are the shapes shipped so far. Append new shapes; never delete.
+var corpusCases = map[string]Event{
+	"v1-KeyWritten-plain":     &KeyWritten{Key: "redis/config", Value: []byte("192.168.99.133")},
+	"v1-KeyWritten-cas-flags": &KeyWritten{Key: "flags/k", Value: []byte("v"), Flags: 42, Cas: true, CasIndex: 7},
+	"v1-KeyWritten-cas0":      &KeyWritten{Key: "cas/new", Value: []byte{0, 1, 2}, Cas: true},
+	"v1-KeyDeleted-plain":     &KeyDeleted{Key: "cas/new"},
+	"v1-KeyDeleted-cas":       &KeyDeleted{Key: "a/b", Cas: true, CasIndex: 12},
+	"v1-PrefixDeleted":        &PrefixDeleted{Prefix: "redis/"},
+}
+
+// TestCorpusDecodes decodes every encoded event ever shipped and compares it
+// with the JSON rendering stored beside it.
+func TestCorpusDecodes(t *testing.T) {
+	dir := filepath.Join("testdata", "corpus")
+	if *update {
+		for name, ev := range corpusCases {
+			bin := filepath.Join(dir, name+".bin")
+			if _, err := os.Stat(bin); err == nil {
+				continue
+			}
+			b, err := Encode(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, _ := protojson.Marshal(ev)
+			must(t, os.MkdirAll(dir, 0o755))
+			must(t, os.WriteFile(bin, b, 0o644))
+			must(t, os.WriteFile(filepath.Join(dir, name+".json"), js, 0o644))
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.bin"))
+	if len(files) < len(corpusCases) {
+		t.Fatalf("corpus has %d files, want at least %d (run with -update)", len(files), len(corpusCases))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			must(t, err)
+			ev, err := Decode(b)
+			must(t, err)
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".bin") + ".json")
+			must(t, err)
+			exp := ev.ProtoReflect().New().Interface()
+			must(t, protojson.Unmarshal(want, exp))
+			if !proto.Equal(ev, exp) {
+				t.Fatalf("decoded %v, want %v", ev, exp)
+			}
+		})
+	}
+}
+
+func TestUnknownTypes(t *testing.T) {
+	b, _ := Encode(&KeyDeleted{Key: "k"})
+	b[1] = 120 // a type number nobody has assigned yet
+	if _, err := Decode(b); !errors.Is(err, ErrUnknownType) {
+		t.Fatalf("unknown type: got %v", err)
+	}
+	b[2] = flagIgnorable
+	if _, err := Decode(b); !errors.Is(err, ErrIgnored) {
+		t.Fatalf("unknown ignorable type: got %v", err)
+	}
+	if _, err := Decode([]byte{1}); !errors.Is(err, ErrShort) {
+		t.Fatalf("short: got %v", err)
+	}
+	b[0] = 9
+	b[2] = 0
+	if _, err := Decode(b); !errors.Is(err, ErrVersion) {
+		t.Fatalf("future version: got %v", err)
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, ev := range corpusCases {
+		b, _ := Encode(ev)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ev, err := Decode(b)
+		if err == nil {
+			if _, err := Encode(ev); err != nil {
+				t.Fatalf("re-encode: %v", err)
+			}
+		}
+	})
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

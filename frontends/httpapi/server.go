@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/consuld/consuld/actors"
+)
+
+// Options configure the API.
+type Options struct {
+	Pretty bool // indent JSON on every response (Consul does in -dev)
+}
+
+// API serves /v1 over an actors.Client.
+type API struct {
+	c    *actors.Client
+	opts Options
+}
+
+// New returns the Echo instance serving the API.
+func New(c *actors.Client, o Options) *echo.Echo {
+	a := &API{c: c, opts: o}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1400}))
+	e.HTTPErrorHandler = a.echoError
+	for _, r := range a.routes() {
+		e.Add(r.method, r.path, a.wrap(r.handler))
+	}
+	return e
+}
+
+// echoError answers routing failures the way Consul does.
+func (a *API) echoError(err error, c echo.Context) {
+	var he *echo.HTTPError
+	if !errors.As(err, &he) {
+		writeError(c, http.StatusInternalServerError, err.Error())
+		return
+	}
+	switch he.Code {
+	case http.StatusMethodNotAllowed:
+		writeError(c, he.Code, "method "+c.Request().Method+" not allowed") // compat
+	case http.StatusNotFound:
+		c.Response().Header().Set("Vary", "Accept-Encoding")
+		c.NoContent(http.StatusNotFound)
+	default:
+		writeError(c, he.Code, http.StatusText(he.Code))
+	}
+}

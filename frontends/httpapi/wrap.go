@@ -1,0 +1,97 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/consuld/consuld/actors"
+)
+
+// handler is parse -> call -> return. It returns the value to encode as
+// JSON (or a response type below), the query meta for blocking-query
+// headers (nil for writes), and an error.
+type handler func(c echo.Context) (any, *actors.Meta, error)
+
+// raw is written as is (?raw).
+type raw []byte
+
+// notFound is an empty 404 that still carries the query headers.
+type notFound struct{}
+
+// badRequest is a 400 with Consul's text.
+type badRequest string
+
+func (b badRequest) Error() string { return string(b) }
+
+func (a *API) wrap(h handler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		hdr := c.Response().Header()
+		hdr.Set("Vary", "Accept-Encoding")
+		hdr.Set("X-Consul-Default-Acl-Policy", "allow")
+		v, meta, err := h(c)
+		if meta != nil {
+			setMeta(hdr, meta)
+		}
+		if err != nil {
+			status, text := errorStatus(err)
+			return writeError(c, status, text)
+		}
+		switch v := v.(type) {
+		case notFound:
+			return c.NoContent(http.StatusNotFound)
+		case raw:
+			hdr.Set("Content-Security-Policy", "sandbox")
+			hdr.Set("X-Content-Type-Options", "nosniff") // compat: XSS fix, keep
+			return c.Blob(http.StatusOK, "text/plain; charset=utf-8", v)
+		}
+		var b []byte
+		if _, pretty := c.QueryParams()["pretty"]; pretty || a.opts.Pretty {
+			b, err = json.MarshalIndent(v, "", "    ")
+		} else {
+			b, err = json.Marshal(v)
+		}
+		if err != nil {
+			return writeError(c, http.StatusInternalServerError, err.Error())
+		}
+		return c.Blob(http.StatusOK, "application/json", b)
+	}
+}
+
+func setMeta(h http.Header, m *actors.Meta) {
+	h.Set("X-Consul-Index", strconv.FormatUint(m.Index, 10))
+	h.Set("X-Consul-Knownleader", strconv.FormatBool(m.KnownLeader))
+	h.Set("X-Consul-Lastcontact", strconv.FormatInt(int64(m.LastContact/time.Millisecond), 10))
+	h.Set("X-Consul-Query-Backend", "blocking-query")
+	if m.Consistency != "" {
+		h.Set("X-Consul-Effective-Consistency", m.Consistency)
+	}
+}
+
+// errorStatus is the one table from errors to Consul's status codes.
+func errorStatus(err error) (int, string) {
+	var tooLarge *actors.ValueTooLargeError
+	var bad badRequest
+	switch {
+	case errors.As(err, &bad):
+		return http.StatusBadRequest, err.Error()
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, err.Error()
+	case errors.Is(err, actors.ErrMissingKey), errors.Is(err, actors.ErrKeyTooLong),
+		errors.Is(err, actors.ErrKeyNUL), errors.Is(err, actors.ErrKeyDotDot):
+		return http.StatusBadRequest, err.Error()
+	case errors.Is(err, actors.ErrNoLeader):
+		return http.StatusInternalServerError, err.Error()
+	case errors.Is(err, actors.ErrTimeout):
+		return http.StatusGatewayTimeout, err.Error()
+	}
+	return http.StatusInternalServerError, err.Error()
+}
+
+func writeError(c echo.Context, status int, text string) error {
+	return c.Blob(status, "text/plain; charset=utf-8", []byte(text))
+}

@@ -1,0 +1,202 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/lni/dragonboat/v4"
+	"github.com/lni/dragonboat/v4/config"
+	"github.com/lni/dragonboat/v4/logger"
+	sm "github.com/lni/dragonboat/v4/statemachine"
+	"github.com/lni/vfs"
+
+	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/kv"
+)
+
+var (
+	ErrNoLeader = errors.New("host: no cluster leader")
+	ErrClosed   = errors.New("host: closed")
+)
+
+// Config sets up one server's NodeHost.
+type Config struct {
+	Dir            string // NodeHost directory; empty means in memory (dev mode)
+	RaftAddress    string // host:port other replicas reach dragonboat's transport at
+	ListenAddress  string // host:port it listens on (default RaftAddress)
+	ReplicaID      uint64
+	RTTMillisecond uint64 // the Raft tick
+	ElectionRTT    uint64 // in ticks
+	HeartbeatRTT   uint64 // in ticks
+	// SnapshotEntries: take a snapshot every this many entries (0: never).
+	SnapshotEntries uint64
+}
+
+// Host owns the NodeHost and the state machines it runs.
+type Host struct {
+	nh  *dragonboat.NodeHost
+	cfg Config
+	kv  *kv.SM
+}
+
+func init() {
+	for _, name := range []string{"raft", "rsm", "transport", "dragonboat", "logdb", "config", "grpc", "settings", "raftpb"} {
+		logger.GetLogger(name).SetLevel(logger.ERROR)
+	}
+}
+
+// Open starts the NodeHost and a single-voter replica of every shard kind
+// (bootstrapping it on first start, recovering it from disk afterwards).
+func Open(cfg Config, sink fsm.Sink) (*Host, error) {
+	nhc := config.NodeHostConfig{
+		NodeHostDir:    cfg.Dir,
+		RTTMillisecond: cfg.RTTMillisecond,
+		RaftAddress:    cfg.RaftAddress,
+		ListenAddress:  cfg.ListenAddress,
+	}
+	// One Pebble instance for every shard: concurrent shards then share one
+	// WAL and one group-committed fsync stream (measured 2-14x faster than
+	// one Pebble per shard on one disk). Part of the on-disk layout.
+	nhc.Expert.LogDB = config.GetSmallMemLogDBConfig()
+	nhc.Expert.LogDB.Shards = 1
+	if cfg.Dir == "" {
+		nhc.NodeHostDir = "/consuld-dev"
+		nhc.Expert.FS = vfs.NewMem()
+	}
+	nh, err := dragonboat.NewNodeHost(nhc)
+	if err != nil {
+		return nil, fmt.Errorf("host: open raft at %s: %w", cfg.RaftAddress, err)
+	}
+	h := &Host{nh: nh, cfg: cfg}
+	members := map[uint64]dragonboat.Target{cfg.ReplicaID: cfg.RaftAddress}
+	for _, k := range Kinds {
+		k := k
+		rc := config.Config{
+			ReplicaID:          cfg.ReplicaID,
+			ShardID:            uint64(k.Shard),
+			ElectionRTT:        cfg.ElectionRTT,
+			HeartbeatRTT:       cfg.HeartbeatRTT,
+			CheckQuorum:        true,
+			SnapshotEntries:    cfg.SnapshotEntries,
+			CompactionOverhead: cfg.SnapshotEntries / 10,
+		}
+		create := func(uint64, uint64) sm.IConcurrentStateMachine {
+			m := k.New(sink)
+			if km, ok := m.(*kv.SM); ok {
+				h.kv = km
+			}
+			return m
+		}
+		if err := nh.StartConcurrentReplica(members, false, create, rc); err != nil {
+			nh.Close()
+			return nil, fmt.Errorf("host: start %s shard: %w", k.Name, err)
+		}
+	}
+	return h, nil
+}
+
+// KV returns the kv state machine.
+func (h *Host) KV() *kv.SM { return h.kv }
+
+// Close stops every replica and the NodeHost.
+func (h *Host) Close() { h.nh.Close() }
+
+// Propose appends data to shard and waits until it is committed and applied
+// locally. Errors that guarantee the entry was not appended (shard not
+// ready, system busy) are retried until ctx ends; a timeout is returned as
+// is because the entry may still commit.
+func (h *Host) Propose(ctx context.Context, shard events.Shard, data []byte) (uint64, events.Outcome, error) {
+	for {
+		attempt, cancel := context.WithTimeout(ctx, attemptTimeout(ctx))
+		res, err := h.nh.SyncPropose(attempt, h.nh.GetNoOPSession(uint64(shard)), data)
+		cancel()
+		if err == nil {
+			idx, o := kv.Unpack(res.Value)
+			return idx, o, nil
+		}
+		if !retryable(err) || ctx.Err() != nil {
+			return 0, 0, mapErr(err)
+		}
+		if err := pause(ctx); err != nil {
+			return 0, 0, err
+		}
+	}
+}
+
+// Barrier returns once this replica has applied every entry committed
+// before the call, confirmed by a quorum (dragonboat ReadIndex): reads of
+// local state after Barrier are linearizable.
+func (h *Host) Barrier(ctx context.Context, shard events.Shard) error {
+	for {
+		attempt, cancel := context.WithTimeout(ctx, attemptTimeout(ctx))
+		_, err := h.nh.SyncRead(attempt, uint64(shard), nil)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if !(retryable(err) || errors.Is(err, dragonboat.ErrTimeout)) || ctx.Err() != nil {
+			return mapErr(err)
+		}
+		if err := pause(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// Leader returns the replica ID of the shard's leader, if known.
+func (h *Host) Leader(shard events.Shard) (uint64, bool) {
+	id, _, ok, err := h.nh.GetLeaderID(uint64(shard))
+	return id, ok && err == nil && id != 0
+}
+
+// Members returns the shard's voting replicas and their Raft addresses.
+func (h *Host) Members(ctx context.Context, shard events.Shard) (map[uint64]string, error) {
+	m, err := h.nh.SyncGetShardMembership(ctx, uint64(shard))
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return m.Nodes, nil
+}
+
+// ReplicaID is this server's replica ID in every shard.
+func (h *Host) ReplicaID() uint64 { return h.cfg.ReplicaID }
+
+func retryable(err error) bool {
+	return errors.Is(err, dragonboat.ErrShardNotReady) || errors.Is(err, dragonboat.ErrSystemBusy) ||
+		errors.Is(err, dragonboat.ErrShardNotInitialized)
+}
+
+func mapErr(err error) error {
+	switch {
+	case errors.Is(err, dragonboat.ErrClosed), errors.Is(err, dragonboat.ErrShardClosed):
+		return ErrClosed
+	case retryable(err), errors.Is(err, dragonboat.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%w: %v", ErrNoLeader, err)
+	}
+	return err
+}
+
+func attemptTimeout(ctx context.Context) time.Duration {
+	const max = 2 * time.Second
+	if d, ok := ctx.Deadline(); ok && time.Until(d) < max {
+		if t := time.Until(d); t > time.Millisecond {
+			return t
+		}
+		return time.Millisecond
+	}
+	return max
+}
+
+func pause(ctx context.Context) error {
+	t := time.NewTimer(5 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %v", ErrNoLeader, ctx.Err())
+	case <-t.C:
+		return nil
+	}
+}

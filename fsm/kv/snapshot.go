@@ -1,0 +1,126 @@
+package kv
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	iradix "github.com/hashicorp/go-immutable-radix/v2"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/fsm"
+)
+
+// Snapshot body, version 1: table index (u64), entry count (uvarint), then
+// each entry as a length-prefixed events.KVEntry; tombstone count (uvarint),
+// then each tombstone as length-prefixed key and uvarint index.
+var magic = [8]byte{'c', 's', 'd', '-', 'k', 'v', 0, 0}
+
+const snapshotVersion = 1
+
+// maxRecord bounds one record so a corrupt length cannot allocate gigabytes.
+const maxRecord = 64 << 20
+
+var ErrSnapshotCorrupt = errors.New("kv: corrupt snapshot")
+
+// WriteSnapshot writes s to w.
+func WriteSnapshot(w io.Writer, s *State) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := fsm.WriteHeader(bw, fsm.Header{Magic: magic, Version: snapshotVersion, Index: s.applied}); err != nil {
+		return err
+	}
+	var scratch [binary.MaxVarintLen64]byte
+	putU := func(v uint64) { bw.Write(scratch[:binary.PutUvarint(scratch[:], v)]) }
+	putB := func(b []byte) { putU(uint64(len(b))); bw.Write(b) }
+	binary.BigEndian.PutUint64(scratch[:8], s.table)
+	bw.Write(scratch[:8])
+	putU(uint64(s.entries.Len()))
+	var err error
+	var buf []byte
+	s.entries.Root().Walk(func(_ []byte, e *events.Entry) bool {
+		buf, err = proto.MarshalOptions{}.MarshalAppend(buf[:0], e.ToProto())
+		if err != nil {
+			return true
+		}
+		putB(buf)
+		return false
+	})
+	if err != nil {
+		return fmt.Errorf("kv: snapshot entry: %w", err)
+	}
+	putU(uint64(s.tombs.Len()))
+	s.tombs.Root().Walk(func(k []byte, idx uint64) bool {
+		putB(k)
+		putU(idx)
+		return false
+	})
+	return bw.Flush()
+}
+
+// ReadSnapshot reads a state written by WriteSnapshot.
+func ReadSnapshot(r io.Reader) (*State, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	h, err := fsm.ReadHeader(br, magic, snapshotVersion)
+	if err != nil {
+		return nil, err
+	}
+	var tb [8]byte
+	if _, err := io.ReadFull(br, tb[:]); err != nil {
+		return nil, corrupt(err)
+	}
+	s := &State{applied: h.Index, table: binary.BigEndian.Uint64(tb[:])}
+	readB := func() ([]byte, error) {
+		n, err := binary.ReadUvarint(br)
+		if err != nil || n > maxRecord {
+			return nil, corrupt(err)
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return nil, corrupt(err)
+		}
+		return b, nil
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil {
+		return nil, corrupt(err)
+	}
+	et := iradix.New[*events.Entry]().Txn()
+	for i := uint64(0); i < n; i++ {
+		b, err := readB()
+		if err != nil {
+			return nil, err
+		}
+		var p events.KVEntry
+		if err := proto.Unmarshal(b, &p); err != nil {
+			return nil, corrupt(err)
+		}
+		et.Insert([]byte(p.Key), events.EntryFromProto(&p))
+	}
+	if n, err = binary.ReadUvarint(br); err != nil {
+		return nil, corrupt(err)
+	}
+	tt := iradix.New[uint64]().Txn()
+	for i := uint64(0); i < n; i++ {
+		k, err := readB()
+		if err != nil {
+			return nil, err
+		}
+		idx, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, corrupt(err)
+		}
+		tt.Insert(k, idx)
+	}
+	s.entries, s.tombs = et.CommitOnly(), tt.CommitOnly()
+	return s, nil
+}
+
+func corrupt(err error) error {
+	if err == nil {
+		err = errors.New("record too large")
+	}
+	return fmt.Errorf("%w: %v", ErrSnapshotCorrupt, err)
+}
