@@ -7,9 +7,9 @@ import (
 )
 
 // fuzzLoad writes data as the only config file and loads it; any outcome
-// but a panic is fine, and an error must be an *Error.
-func fuzzLoad(t *testing.T, name string, data []byte, dev bool) {
-	p := filepath.Join(t.TempDir(), name)
+// but a panic is fine, and an error must be an *Error. The file is rewritten
+// in place: a fuzz worker runs one input at a time.
+func fuzzLoad(t *testing.T, p string, data []byte, dev bool) {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +31,9 @@ func FuzzLoadJSON(f *testing.F) {
 	f.Add([]byte(`{"ports": {"http": 1e3}, "services": [{"name": "x"}], "service": {"checks": [{}]}}`), true)
 	f.Add([]byte(`{"encrypt": "", "acl": null, "ui": true, "limits": [{"rpc_rate": 1}]}`), true)
 	f.Add([]byte(`[`), false)
+	p := filepath.Join(f.TempDir(), "f.json")
 	f.Fuzz(func(t *testing.T, data []byte, dev bool) {
-		fuzzLoad(t, "f.json", data, dev)
+		fuzzLoad(t, p, data, dev)
 	})
 }
 
@@ -43,7 +44,8 @@ func FuzzLoadHCL(f *testing.F) {
 	f.Add([]byte("retry_join = [\"a\", 1]\nperformance = [ { raft_multiplier = 2 } ]\n"), true)
 	f.Add([]byte(`{"datacenter": "dc1"}`), true)
 	f.Add([]byte("x = <<EOF\nhello\nEOF\n"), true)
+	p := filepath.Join(f.TempDir(), "f.hcl")
 	f.Fuzz(func(t *testing.T, data []byte, dev bool) {
-		fuzzLoad(t, "f.hcl", data, dev)
+		fuzzLoad(t, p, data, dev)
 	})
 }
