@@ -18,5 +18,5 @@ var (
 type ValueTooLargeError struct{ Size, Max int }
 
 func (e *ValueTooLargeError) Error() string {
-	return fmt.Sprintf("Request body(%d bytes) too large, max size: %d bytes. See https://developer.hashicorp.com/docs/agent/config/config-files#kv_max_value_size.", e.Size, e.Max)
+	return fmt.Sprintf("Value exceeds %d byte limit", e.Max) // compat: Vault matches "Value exceeds"
 }

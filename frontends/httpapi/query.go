@@ -10,8 +10,8 @@ import (
 
 // Consul's texts for malformed query parameters.
 const (
-	errIndex    = badRequest("Invalid index")     // compat
-	errWait     = badRequest("Invalid wait time") // compat
+	errIndex    = badRequest("Invalid index")                                                  // compat
+	errWait     = badRequest("Invalid wait time")                                              // compat
 	errConflict = badRequest("Cannot specify ?stale with ?consistent, conflicting semantics.") // compat
 )
 

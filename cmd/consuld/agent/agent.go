@@ -21,8 +21,8 @@ import (
 	actorkv "github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/cmd/consuld/config"
 	"github.com/consuld/consuld/events"
-	"github.com/consuld/consuld/fsm/host"
 	"github.com/consuld/consuld/frontends/httpapi"
+	"github.com/consuld/consuld/fsm/host"
 )
 
 // Agent is one running consuld server.

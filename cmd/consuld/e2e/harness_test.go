@@ -199,3 +199,12 @@ func mustJSON(t *testing.T, s string, v any) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
