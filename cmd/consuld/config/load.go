@@ -99,11 +99,14 @@ func (l *loader) loadPath(path, format string) error {
 	}
 	for _, e := range entries {
 		p := filepath.Join(path, e.Name())
+		if format == "" && fileFormat(p) == "" {
+			continue
+		}
 		info, err := os.Stat(p) // follows symlinks
 		if err != nil {
 			return readError(fmt.Sprintf("file %q", p), err)
 		}
-		if info.IsDir() || (format == "" && fileFormat(p) == "") {
+		if info.IsDir() {
 			continue
 		}
 		if err := l.loadFile(p, format); err != nil {

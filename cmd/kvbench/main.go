@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command line.
+type options struct {
+	duration  time.Duration
+	conc      []int
+	out       string
+	quick     bool
+	parts     map[string]bool
+	agentArgs []string
+	dir       string
+}
+
+func main() {
+	var (
+		o        options
+		conc     string
+		parts    string
+		agentArg string
+		echoAddr string
+		echoBody string
+	)
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time of each closed-loop run")
+	flag.StringVar(&conc, "conc", "1,16,64,256", "comma-separated concurrencies")
+	flag.StringVar(&o.out, "out", "", "also write the results to this file")
+	flag.BoolVar(&o.quick, "quick", false, "smoke run: 2s durations, concurrencies 1,64")
+	flag.StringVar(&parts, "parts", "kv,raft,echo,mem,block", "parts to run: kv,raft,echo,mem,block")
+	flag.StringVar(&agentArg, "agent-args", "", "extra flags appended to both agents' command lines")
+	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a new temp dir, removed at exit)")
+	flag.StringVar(&echoAddr, "serve-echo", "", "internal: serve the bare Echo server on this address")
+	flag.StringVar(&echoBody, "serve-echo-body", "", "internal: base64 GET body for -serve-echo")
+	flag.Parse()
+
+	if echoAddr != "" {
+		body, err := base64.StdEncoding.DecodeString(echoBody)
+		if err == nil {
+			err = serveEcho(echoAddr, body)
+		}
+		fmt.Fprintln(os.Stderr, "kvbench echo:", err)
+		os.Exit(1)
+	}
+	if o.quick {
+		o.duration, conc = 2*time.Second, "1,64"
+	}
+	var err error
+	if o.conc, err = parseInts(conc); err != nil {
+		fatalf("-conc: %v", err)
+	}
+	o.parts = map[string]bool{}
+	for _, p := range strings.Split(parts, ",") {
+		o.parts[strings.TrimSpace(p)] = true
+	}
+	o.agentArgs = strings.Fields(agentArg)
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func parseInts(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad concurrency %q", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "kvbench: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "# "+time.Now().Format("15:04:05")+" "+format+"\n", args...)
+}
+
+// run does every selected part in an order that keeps each consuld figure
+// next to the raw figure it is compared with, bracketed by fsync baselines.
+func run(ctx context.Context, o options) error {
+	raiseFDLimit()
+	var w io.Writer = os.Stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = io.MultiWriter(os.Stdout, f)
+	}
+	dir := o.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "kvbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	rep := newReport(w)
+	rep.header(dir, o)
+	fsyncDur := min(o.duration, 5*time.Second)
+	if o.quick {
+		fsyncDur = 2 * time.Second
+	}
+	warm := min(time.Second, o.duration/5)
+	lc := newLoadClient(slices.Max(o.conc))
+
+	var bin string
+	if o.parts["kv"] || o.parts["mem"] || o.parts["block"] {
+		progress("building consuld")
+		var err error
+		if bin, err = buildConsuld(ctx, dir); err != nil {
+			return err
+		}
+	}
+	fsync := func(label string) {
+		progress("fsync baseline %s", label)
+		rep.fsync(label, fsyncBaseline(ctx, dir, fsyncDur))
+	}
+	fsync("start")
+	var echoGetBody []byte
+	for _, mode := range []string{"durable", "dev"} {
+		if o.parts["kv"] {
+			body, err := benchAgent(ctx, rep, lc, bin, dir, mode, o, warm)
+			if err != nil {
+				return err
+			}
+			if echoGetBody == nil || mode == "durable" {
+				echoGetBody = body
+			}
+		}
+		if o.parts["raft"] {
+			if err := benchRaftRaw(ctx, rep, dir, mode, o.conc, warm, o.duration); err != nil {
+				return err
+			}
+		}
+		if mode == "durable" && (o.parts["kv"] || o.parts["raft"]) {
+			fsync("after durable")
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if o.parts["echo"] {
+		if echoGetBody == nil {
+			echoGetBody = defaultGetBody()
+		}
+		if err := benchEcho(ctx, rep, lc, dir, echoGetBody, o.conc, warm, o.duration); err != nil {
+			return err
+		}
+	}
+	if o.parts["mem"] || o.parts["block"] {
+		if err := memoryAndBlocking(ctx, rep, lc, bin, dir, o); err != nil {
+			return err
+		}
+	}
+	fsync("end")
+	rep.summary(o.conc)
+	return ctx.Err()
+}
+
+// memoryAndBlocking runs the memory test on a fresh agent of each mode and
+// the blocking test on the durable one (after its memory test: its 10,000
+// distinct watched keys are the keys written there).
+func memoryAndBlocking(ctx context.Context, rep *report, lc *loadClient, bin, dir string, o options) error {
+	for _, mode := range []string{"durable", "dev"} {
+		if mode == "dev" && !o.parts["mem"] {
+			continue
+		}
+		progress("starting %s agent for memory/blocking", mode)
+		a, err := startAgent(ctx, bin, dir, mode+"-mem", mode == "dev", o.agentArgs)
+		if err != nil {
+			return err
+		}
+		lc.reset()
+		m, err := measureMemory(ctx, a, lc, mode)
+		if err == nil {
+			rep.memory(m)
+			if mode == "durable" && o.parts["block"] {
+				var b blockResult
+				b, err = measureBlocking(ctx, a, lc, mode)
+				if err == nil {
+					rep.blocking(b)
+				}
+			}
+		}
+		a.stop()
+		if err != nil {
+			return fmt.Errorf("%s agent: %w (log: %s)", mode, err, a.logPath)
+		}
+	}
+	return nil
+}
+
+// raiseFDLimit lifts the soft fd limit to the hard one; the agents, started
+// later, inherit it.
+func raiseFDLimit() {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		progress("getrlimit: %v", err)
+		return
+	}
+	l.Cur = l.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		progress("setrlimit: %v", err)
+	}
+}

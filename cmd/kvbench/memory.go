@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+const (
+	memKeys   = 100_000
+	memConc   = 64
+	memSettle = 10 * time.Second // key actors passivate after ~5 s idle
+)
+
+func memKey(i int) string { return fmt.Sprintf("mem/%06d", i) }
+
+// memResult is the agent's RSS through the memory test.
+type memResult struct {
+	mode                       string
+	idle, written, settled     int64 // RSS bytes
+	rawBytes                   int64 // key + value bytes written
+	took                       time.Duration
+	errors                     int
+	firstErr                   error
+	fdsIdle, threads, threads2 int64
+}
+
+// measureMemory writes memKeys keys of 128 B into a fresh agent at
+// concurrency memConc and samples its RSS before, right after, and
+// memSettle later.
+func measureMemory(ctx context.Context, a *agent, lc *loadClient, mode string) (memResult, error) {
+	m := memResult{mode: mode}
+	time.Sleep(time.Second) // let start-up allocations settle
+	var err error
+	if m.idle, err = a.rss(); err != nil {
+		return m, err
+	}
+	m.threads, _ = procStatus(a.pid(), "Threads")
+	progress("%s: RSS idle %s; writing %d keys", mode, mib(m.idle), memKeys)
+	put := putOp(lc.c, a.base, func(_, n int) string { return "/v1/kv/" + memKey(n) })
+	m.errors, m.firstErr, m.took = fill(ctx, memConc, memKeys, func(ctx context.Context, n int) error { return put(ctx, 0, n) })
+	for i := range memKeys {
+		m.rawBytes += int64(len(memKey(i)) + len(valueBytes))
+	}
+	if m.written, err = a.rss(); err != nil {
+		return m, err
+	}
+	progress("%s: RSS after writes %s; waiting %s", mode, mib(m.written), memSettle)
+	select {
+	case <-ctx.Done():
+		return m, ctx.Err()
+	case <-time.After(memSettle):
+	}
+	if m.settled, err = a.rss(); err != nil {
+		return m, err
+	}
+	m.threads2, _ = procStatus(a.pid(), "Threads")
+	return m, nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/lni/dragonboat/v4"
+	"github.com/lni/dragonboat/v4/config"
+	"github.com/lni/dragonboat/v4/logger"
+	sm "github.com/lni/dragonboat/v4/statemachine"
+	"github.com/lni/vfs"
+)
+
+func init() {
+	for _, name := range []string{"raft", "rsm", "transport", "dragonboat", "logdb", "config", "grpc", "settings", "raftpb"} {
+		logger.GetLogger(name).SetLevel(logger.ERROR)
+	}
+}
+
+// counter is the trivial state machine of the raw Raft runs.
+type counter struct{ n uint64 }
+
+func (c *counter) Update(sm.Entry) (sm.Result, error) { c.n++; return sm.Result{Value: c.n}, nil }
+func (c *counter) Lookup(any) (any, error)            { return c.n, nil }
+func (c *counter) Close() error                       { return nil }
+
+func (c *counter) SaveSnapshot(w io.Writer, _ sm.ISnapshotFileCollection, _ <-chan struct{}) error {
+	return binary.Write(w, binary.LittleEndian, c.n)
+}
+
+func (c *counter) RecoverFromSnapshot(r io.Reader, _ []sm.SnapshotFile, _ <-chan struct{}) error {
+	return binary.Read(r, binary.LittleEndian, &c.n)
+}
+
+const rawShard = 1
+
+// openRawRaft starts a one-replica shard on a NodeHost set up as
+// fsm/host.Open and cmd/consuld/agent do (RTT 10 ms, election 20 ticks,
+// heartbeat 2, small-memory LogDB with one shard, snapshot every 20,000
+// entries), on disk under dir or (dev) on vfs.NewMem().
+func openRawRaft(dir, mode string) (*dragonboat.NodeHost, error) {
+	ports, err := freePorts(1)
+	if err != nil {
+		return nil, err
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
+	nhc := config.NodeHostConfig{
+		NodeHostDir:    filepath.Join(dir, "raftraw-"+mode),
+		RTTMillisecond: 10,
+		RaftAddress:    addr,
+	}
+	nhc.Expert.LogDB = config.GetSmallMemLogDBConfig()
+	nhc.Expert.LogDB.Shards = 1
+	if mode == "dev" {
+		nhc.NodeHostDir = "/kvbench-dev"
+		nhc.Expert.FS = vfs.NewMem()
+	}
+	nh, err := dragonboat.NewNodeHost(nhc)
+	if err != nil {
+		return nil, err
+	}
+	rc := config.Config{
+		ReplicaID: 1, ShardID: rawShard,
+		ElectionRTT: 20, HeartbeatRTT: 2, CheckQuorum: true,
+		SnapshotEntries: 20000, CompactionOverhead: 2000,
+	}
+	create := func(uint64, uint64) sm.IStateMachine { return &counter{} }
+	if err := nh.StartReplica(map[uint64]dragonboat.Target{1: addr}, false, create, rc); err != nil {
+		nh.Close()
+		return nil, err
+	}
+	return nh, nil
+}
+
+// waitRawLeader retries a proposal until one succeeds.
+func waitRawLeader(ctx context.Context, nh *dragonboat.NodeHost) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return fmt.Errorf("raw raft: no leader: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// benchRaftRaw measures SyncPropose of 128-byte payloads at every
+// concurrency, in this process (no HTTP, no client).
+func benchRaftRaw(ctx context.Context, rep *report, dir, mode string, conc []int, warm, dur time.Duration) error {
+	progress("starting raw raft NodeHost (%s)", mode)
+	nh, err := openRawRaft(dir, mode)
+	if err != nil {
+		return fmt.Errorf("raw raft %s: %w", mode, err)
+	}
+	defer nh.Close()
+	if err := waitRawLeader(ctx, nh); err != nil {
+		return err
+	}
+	for _, c := range conc {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		op := func(ctx context.Context, _, _ int) error {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
+			return err
+		}
+		rep.add(closedLoop(ctx, fmt.Sprintf("BenchmarkRaftRaw/%s/PUT/c=%d", mode, c), c, warm, dur, op))
+	}
+	return nil
+}
