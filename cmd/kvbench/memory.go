@@ -22,7 +22,7 @@ type memResult struct {
 	took                       time.Duration
 	errors                     int
 	firstErr                   error
-	fdsIdle, threads, threads2 int64
+	threads, threads2          int64 // OS threads idle and settled
 }
 
 // measureMemory writes memKeys keys of 128 B into a fresh agent at

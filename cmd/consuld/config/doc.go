@@ -17,9 +17,9 @@
 //  4. the command-line flags;
 //  5. -hcl fragments, as Consul applies them after the flags.
 //
-// A file's keys are checked against one schema ([schema] in schema.go). A
+// A file's keys are checked against one schema (schema.go). A
 // key consuld does not know is an error; a key Consul knows but consuld does
-// not implement yet is listed in one table ([ignoredKeys] in ignored.go) and
+// not implement yet is listed in one table (ignoredKeys in ignored.go) and
 // only produces the warning `config: key "x" is not supported yet and is
 // ignored`. Moving a key from that table into the schema is how a feature
 // gets wired in.

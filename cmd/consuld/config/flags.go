@@ -46,7 +46,8 @@ type UnsupportedFlag struct {
 }
 
 // ParseFlags parses agent flags, in -flag or --flag form. Errors and -help
-// output go to out; -help returns flag.ErrHelp.
+// output are also written to out; -help returns flag.ErrHelp. Values are
+// checked by Load, which knows which key each flag sets.
 func ParseFlags(args []string, out io.Writer) (*Flags, error) {
 	f := &Flags{}
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
@@ -66,10 +67,14 @@ func ParseFlags(args []string, out io.Writer) (*Flags, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	// Like the flag package's own errors, ours are also written to out.
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%w: %s", ErrExtraArgs, strings.Join(fs.Args(), " "))
+		err := fmt.Errorf("%w: %s", ErrExtraArgs, strings.Join(fs.Args(), " "))
+		fmt.Fprintln(out, err)
+		return nil, err
 	}
 	if _, err := checkFormat(f.ConfigFormat); err != nil {
+		fmt.Fprintln(out, err)
 		return nil, err
 	}
 	return f, nil

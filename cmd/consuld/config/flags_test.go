@@ -65,8 +65,8 @@ func TestParseFlagsErrors(t *testing.T) {
 		{name: "unknown double dash", args: []string{"--datacenterr", "x"}, want: "flag provided but not defined: -datacenterr"},
 		{name: "bad int", args: []string{"-http-port", "eighty"}, want: `invalid value "eighty" for flag -http-port`},
 		{name: "bad bool", args: []string{"-server=maybe"}, want: `invalid boolean value "maybe" for -server`},
-		{name: "extra args", args: []string{"-dev", "extra"}, want: "config: unexpected arguments: extra", is: ErrExtraArgs},
-		{name: "bad format", args: []string{"-config-format", "toml"}, want: `config: flag -config-format: unsupported format "toml"`, is: ErrFormat},
+		{name: "extra args", args: []string{"-dev", "extra"}, want: "config: unexpected arguments: extra", is: ErrExtraArgs, output: "unexpected arguments"},
+		{name: "bad format", args: []string{"-config-format", "toml"}, want: `config: flag -config-format: unsupported format "toml"`, is: ErrFormat, output: "toml"},
 		{name: "help", args: []string{"-help"}, is: flag.ErrHelp, output: "-retry-join"},
 	}
 	for _, tt := range tests {
