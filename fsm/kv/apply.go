@@ -1,28 +1,31 @@
 package kv
 
 import (
-	iradix "github.com/hashicorp/go-immutable-radix/v2"
+	"github.com/google/btree"
 
 	"github.com/consuld/consuld/events"
 )
 
 // Txn applies a batch of events to a State and yields the next State.
-// It is pure: the same base state and events give the same result.
+// It is pure: the same base state and events give the same result, and the
+// base state is never modified (its trees are cloned copy-on-write).
 type Txn struct {
-	entries *iradix.Txn[*events.Entry]
-	tombs   *iradix.Txn[uint64]
+	entries *btree.BTreeG[*events.Entry]
+	tombs   *btree.BTreeG[tombstone]
 	applied uint64
 	table   uint64
 }
 
-// Txn starts a batch on top of s.
+// Txn starts a batch on top of s. Only one goroutine may start batches on
+// a given State at a time (cloning records a new copy-on-write context).
 func (s *State) Txn() *Txn {
-	return &Txn{entries: s.entries.Txn(), tombs: s.tombs.Txn(), applied: s.applied, table: s.table}
+	return &Txn{entries: s.entries.Clone(), tombs: s.tombs.Clone(), applied: s.applied, table: s.table}
 }
 
-// Commit returns the state with every applied event.
+// Commit returns the state with every applied event. The Txn must not be
+// used afterwards.
 func (t *Txn) Commit() *State {
-	return &State{entries: t.entries.CommitOnly(), tombs: t.tombs.CommitOnly(), applied: t.applied, table: t.table}
+	return &State{entries: t.entries, tombs: t.tombs, applied: t.applied, table: t.table}
 }
 
 // Advance records that index was applied without an event (Raft no-op or a
@@ -44,8 +47,7 @@ func (t *Txn) Apply(index uint64, ev events.Event) events.Outcome {
 }
 
 func (t *Txn) write(index uint64, ev *events.KeyWritten) events.Outcome {
-	k := []byte(ev.Key)
-	old, exists := t.entries.Get(k)
+	old, exists := t.entries.Get(&events.Entry{Key: ev.Key})
 	if ev.Cas {
 		if (ev.CasIndex == 0 && exists) || (ev.CasIndex != 0 && (!exists || old.ModifyIndex != ev.CasIndex)) {
 			return events.OutcomeRejected
@@ -54,17 +56,17 @@ func (t *Txn) write(index uint64, ev *events.KeyWritten) events.Outcome {
 	e := &events.Entry{Key: ev.Key, Value: ev.Value, Flags: ev.Flags, CreateIndex: index, ModifyIndex: index}
 	if exists {
 		// A plain write keeps the key's lock holder, as Consul does.
+		e.Key = old.Key // share the old key's bytes
 		e.CreateIndex, e.LockIndex, e.Session = old.CreateIndex, old.LockIndex, old.Session
 	}
-	t.entries.Insert(k, e)
-	t.tombs.Delete(k)
+	t.entries.ReplaceOrInsert(e)
+	t.tombs.Delete(tombstone{key: ev.Key})
 	t.table = index
 	return events.OutcomeApplied
 }
 
 func (t *Txn) delete(index uint64, ev *events.KeyDeleted) events.Outcome {
-	k := []byte(ev.Key)
-	old, exists := t.entries.Get(k)
+	old, exists := t.entries.Get(&events.Entry{Key: ev.Key})
 	if !exists {
 		// Deleting a missing key succeeds without changing anything, with
 		// or without CAS (Consul answers true in both cases).
@@ -73,24 +75,24 @@ func (t *Txn) delete(index uint64, ev *events.KeyDeleted) events.Outcome {
 	if ev.Cas && old.ModifyIndex != ev.CasIndex {
 		return events.OutcomeRejected
 	}
-	t.entries.Delete(k)
-	t.tombs.Insert(k, index)
+	t.entries.Delete(old)
+	t.tombs.ReplaceOrInsert(tombstone{key: old.Key, index: index})
 	t.table = index
 	return events.OutcomeApplied
 }
 
 func (t *Txn) deletePrefix(index uint64, prefix string) events.Outcome {
-	var keys [][]byte
-	t.entries.Root().WalkPrefix([]byte(prefix), func(k []byte, _ *events.Entry) bool {
-		keys = append(keys, k)
-		return false
+	var gone []*events.Entry
+	(&State{entries: t.entries}).Walk(prefix, func(e *events.Entry) bool {
+		gone = append(gone, e)
+		return true
 	})
-	if len(keys) == 0 {
+	if len(gone) == 0 {
 		return events.OutcomeSkipped
 	}
-	for _, k := range keys {
-		t.entries.Delete(k)
-		t.tombs.Insert(k, index)
+	for _, e := range gone {
+		t.entries.Delete(e)
+		t.tombs.ReplaceOrInsert(tombstone{key: e.Key, index: index})
 	}
 	t.table = index
 	return events.OutcomeApplied

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 
-	iradix "github.com/hashicorp/go-immutable-radix/v2"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/consuld/consuld/events"
@@ -40,22 +39,22 @@ func WriteSnapshot(w io.Writer, s *State) error {
 	putU(uint64(s.entries.Len()))
 	var err error
 	var buf []byte
-	s.entries.Root().Walk(func(_ []byte, e *events.Entry) bool {
+	s.entries.Ascend(func(e *events.Entry) bool {
 		buf, err = proto.MarshalOptions{}.MarshalAppend(buf[:0], e.ToProto())
 		if err != nil {
-			return true
+			return false
 		}
 		putB(buf)
-		return false
+		return true
 	})
 	if err != nil {
 		return fmt.Errorf("kv: snapshot entry: %w", err)
 	}
 	putU(uint64(s.tombs.Len()))
-	s.tombs.Root().Walk(func(k []byte, idx uint64) bool {
-		putB(k)
-		putU(idx)
-		return false
+	s.tombs.Ascend(func(t tombstone) bool {
+		putB([]byte(t.key))
+		putU(t.index)
+		return true
 	})
 	return bw.Flush()
 }
@@ -87,7 +86,7 @@ func ReadSnapshot(r io.Reader) (*State, error) {
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	et := iradix.New[*events.Entry]().Txn()
+	s.entries, s.tombs = Empty().entries, Empty().tombs
 	for i := uint64(0); i < n; i++ {
 		b, err := readB()
 		if err != nil {
@@ -97,12 +96,11 @@ func ReadSnapshot(r io.Reader) (*State, error) {
 		if err := proto.Unmarshal(b, &p); err != nil {
 			return nil, corrupt(err)
 		}
-		et.Insert([]byte(p.Key), events.EntryFromProto(&p))
+		s.entries.ReplaceOrInsert(events.EntryFromProto(&p))
 	}
 	if n, err = binary.ReadUvarint(br); err != nil {
 		return nil, corrupt(err)
 	}
-	tt := iradix.New[uint64]().Txn()
 	for i := uint64(0); i < n; i++ {
 		k, err := readB()
 		if err != nil {
@@ -112,9 +110,8 @@ func ReadSnapshot(r io.Reader) (*State, error) {
 		if err != nil {
 			return nil, corrupt(err)
 		}
-		tt.Insert(k, idx)
+		s.tombs.ReplaceOrInsert(tombstone{key: string(k), index: idx})
 	}
-	s.entries, s.tombs = et.CommitOnly(), tt.CommitOnly()
 	return s, nil
 }
 

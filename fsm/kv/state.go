@@ -3,23 +3,36 @@ package kv
 import (
 	"strings"
 
-	iradix "github.com/hashicorp/go-immutable-radix/v2"
+	"github.com/google/btree"
 
 	"github.com/consuld/consuld/events"
 )
 
-// State is one immutable version of the kv shard. Readers may hold a State
-// as long as they like; it never changes.
-type State struct {
-	entries *iradix.Tree[*events.Entry]
-	tombs   *iradix.Tree[uint64] // deleted key -> index of its deletion
-	applied uint64               // last Raft index applied
-	table   uint64               // last Raft index that changed entries or tombstones
+// degree of the B-trees: wide nodes keep per-key overhead to a few bytes.
+const degree = 32
+
+// tombstone records the deletion of a key.
+type tombstone struct {
+	key   string
+	index uint64
 }
+
+// State is one immutable version of the kv shard. Readers may hold a State
+// as long as they like; it never changes (writers work on copy-on-write
+// clones of its trees).
+type State struct {
+	entries *btree.BTreeG[*events.Entry]
+	tombs   *btree.BTreeG[tombstone] // deleted key -> index of its deletion
+	applied uint64                   // last Raft index applied
+	table   uint64                   // last Raft index that changed entries or tombstones
+}
+
+func entryLess(a, b *events.Entry) bool { return a.Key < b.Key }
+func tombstoneLess(a, b tombstone) bool { return a.key < b.key }
 
 // Empty returns the state of a new shard.
 func Empty() *State {
-	return &State{entries: iradix.New[*events.Entry](), tombs: iradix.New[uint64]()}
+	return &State{entries: btree.NewG(degree, entryLess), tombs: btree.NewG(degree, tombstoneLess)}
 }
 
 // Applied is the Raft index this state includes.
@@ -35,18 +48,24 @@ func (s *State) Len() int { return s.entries.Len() }
 // Get returns the entry for key (nil if absent) and the key's own index:
 // its ModifyIndex, or the index of its deletion, or 0 if never written.
 func (s *State) Get(key string) (*events.Entry, uint64) {
-	if e, ok := s.entries.Get([]byte(key)); ok {
+	if e, ok := s.entries.Get(&events.Entry{Key: key}); ok {
 		return e, e.ModifyIndex
 	}
-	idx, _ := s.tombs.Get([]byte(key))
-	return nil, idx
+	t, _ := s.tombs.Get(tombstone{key: key})
+	return nil, t.index
 }
 
 // Walk calls fn for every live entry whose key starts with prefix, in key
 // order, until fn returns false.
 func (s *State) Walk(prefix string, fn func(*events.Entry) bool) {
-	s.entries.Root().WalkPrefix([]byte(prefix), func(_ []byte, e *events.Entry) bool {
-		return !fn(e)
+	s.entries.AscendGreaterOrEqual(&events.Entry{Key: prefix}, func(e *events.Entry) bool {
+		return strings.HasPrefix(e.Key, prefix) && fn(e)
+	})
+}
+
+func (s *State) walkTombs(prefix string, fn func(tombstone) bool) {
+	s.tombs.AscendGreaterOrEqual(tombstone{key: prefix}, func(t tombstone) bool {
+		return strings.HasPrefix(t.key, prefix) && fn(t)
 	})
 }
 
@@ -54,13 +73,13 @@ func (s *State) Walk(prefix string, fn func(*events.Entry) bool) {
 // prefix, or 0 if nothing under it was ever written.
 func (s *State) PrefixIndex(prefix string) uint64 {
 	var max uint64
-	s.entries.Root().WalkPrefix([]byte(prefix), func(_ []byte, e *events.Entry) bool {
+	s.Walk(prefix, func(e *events.Entry) bool {
 		max = maxU(max, e.ModifyIndex)
-		return false
+		return true
 	})
-	s.tombs.Root().WalkPrefix([]byte(prefix), func(_ []byte, idx uint64) bool {
-		max = maxU(max, idx)
-		return false
+	s.walkTombs(prefix, func(t tombstone) bool {
+		max = maxU(max, t.index)
+		return true
 	})
 	return max
 }
