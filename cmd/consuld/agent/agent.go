@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -49,6 +50,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	log := hclog.New(&hclog.LoggerOptions{Name: "agent", Level: hclog.LevelFromString(c.LogLevel),
 		Output: stdout, JSONFormat: c.LogJSON, TimeFormat: "2006-01-02T15:04:05.000Z0700"})
+	// Libraries that write to the standard logger (Pebble under dragonboat)
+	// go to the agent's log at debug level.
+	stdlog.SetFlags(0)
+	stdlog.SetOutput(log.Named("raft").StandardWriter(&hclog.StandardLoggerOptions{ForceLevel: hclog.Debug}))
 	a, err := Start(c, log, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "==> %v\n", err)
