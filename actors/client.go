@@ -136,6 +136,9 @@ func (c *Client) KVGet(ctx context.Context, key string, q Query) (*events.Entry,
 	c.kv.Get(key, g)
 	res, err := reply.wait(ctx)
 	if err != nil {
+		if g.MinIndex > 0 {
+			c.kv.CancelGet(key, reply)
+		}
 		return nil, Meta{}, err
 	}
 	return res.Entry, c.meta(q, res.Index), nil
@@ -174,6 +177,7 @@ func (c *Client) listView(ctx context.Context, prefix string, q Query) (kv.View,
 	c.kv.Watch(&kv.PrefixWatch{Reply: reply, Prefix: prefix, MinIndex: q.MinIndex, Deadline: deadline(q)})
 	res, err := reply.wait(ctx)
 	if err != nil {
+		c.kv.CancelWatch(reply)
 		return nil, Meta{}, err
 	}
 	return res.View, c.meta(q, res.Index), nil

@@ -44,7 +44,7 @@ func (a *keyActor) Receive(ctx actor.Context) {
 			return
 		}
 		fx = a.b.Handle(m)
-	case Proposed:
+	case Proposed, Cancel:
 		fx = a.b.Handle(m)
 	case Expired:
 		m.Now = now
@@ -109,6 +109,8 @@ func (a *treeActor) Receive(ctx actor.Context) {
 		fx = a.b.Handle(m)
 	case PrefixExpired:
 		m.View = a.r.view()
+		fx = a.b.Handle(m)
+	case Cancel:
 		fx = a.b.Handle(m)
 	default:
 		return

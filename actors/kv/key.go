@@ -78,6 +78,13 @@ func (k *Key) Handle(in any) []Effect {
 		}
 		k.drop(in.Watch)
 		return []Effect{Reply{in.Watch.Reply, k.result(in.Watch.Table)}}
+	case Cancel:
+		for _, w := range k.watches {
+			if w.Reply == in.Reply {
+				k.drop(w)
+				break
+			}
+		}
 	case IdleCheck:
 		if k.Idle() && in.Now.Sub(k.active) >= k.idle {
 			return []Effect{Passivate{}}

@@ -58,6 +58,10 @@ type Expired struct {
 	Now   time.Time
 }
 
+// Cancel withdraws the parked query answering to Reply (its caller went
+// away); nothing is replied.
+type Cancel struct{ Reply Replier }
+
 // IdleCheck asks whether the actor may passivate.
 type IdleCheck struct{ Now time.Time }
 

@@ -133,6 +133,12 @@ func (r *Router) Get(key string, g Get) { r.send(key, g) }
 // Write sends a Write to key's actor.
 func (r *Router) Write(key string, w Write) { r.send(key, w) }
 
+// CancelGet withdraws a parked Get on key (its caller went away).
+func (r *Router) CancelGet(key string, reply Replier) { r.notify(key, Cancel{Reply: reply}) }
+
+// CancelWatch withdraws a parked listing query.
+func (r *Router) CancelWatch(reply Replier) { r.sys.Root.Send(r.tree, Cancel{Reply: reply}) }
+
 // Watch parks a listing query on the prefix-watch actor.
 func (r *Router) Watch(w *PrefixWatch) {
 	r.watching.Add(1) // before the actor stamps its view: see Applied

@@ -69,6 +69,15 @@ func (t *Tree) Handle(in any) []Effect {
 			out = t.wake(p, in.View, out)
 		}
 		return out
+	case Cancel:
+		for _, ws := range t.byPrefix {
+			for _, w := range ws {
+				if w.Reply == in.Reply {
+					t.remove(w)
+					return nil
+				}
+			}
+		}
 	case PrefixExpired:
 		w := in.Watch
 		if w.done {

@@ -126,3 +126,32 @@ func TestManyKeysPassivate(t *testing.T) {
 		t.Fatal("a listing spawned key actors; it must read state directly")
 	}
 }
+
+// A caller that goes away withdraws its parked query: the key actor then
+// passivates instead of holding the watch until its deadline.
+func TestCancelledWatchIsWithdrawn(t *testing.T) {
+	c, r := glue(t, 50*time.Millisecond)
+	ctx := context.Background()
+	c.KVPut(ctx, "k", []byte("v"), actors.PutOptions{})
+	e, _, _ := c.KVGet(ctx, "k", actors.Query{})
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := c.KVGet(wctx, "k", actors.Query{MinIndex: e.ModifyIndex, Wait: time.Hour})
+		done <- err
+	}()
+	lctx, lcancel := context.WithCancel(ctx)
+	go func() {
+		_, _, err := c.KVList(lctx, "", actors.Query{MinIndex: e.ModifyIndex, Wait: time.Hour})
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	if r.Resident() != 1 {
+		t.Fatalf("resident = %d with a parked watch", r.Resident())
+	}
+	cancel()
+	lcancel()
+	<-done
+	<-done
+	waitFor(t, "passivation after cancel", func() bool { return r.Resident() == 0 })
+}
