@@ -143,7 +143,7 @@ func (a *Agent) serveHTTP(h http.Handler) error {
 		a.http = append(a.http, srv)
 		a.addrs = append(a.addrs, ln.Addr())
 		a.log.Info("started HTTP server", "address", ln.Addr().String(), "network", "tcp")
-		go srv.Serve(ln)
+		go srv.Serve(httpapi.LimitListener(ln, a.cfg.Limits.HTTPMaxConnsPerClient))
 	}
 	return nil
 }
