@@ -1,12 +1,9 @@
 package kv
 
 import (
-	"context"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
-
-	"github.com/consuld/consuld/events"
 )
 
 // keyActor is the protoactor adapter of Key: it stamps time and the latest
@@ -73,13 +70,7 @@ func (a *keyActor) perform(ctx actor.Context, fx []Effect) {
 		case Reply:
 			f.To.Reply(f.Result)
 		case Propose:
-			self, root, prop := ctx.Self(), ctx.ActorSystem().Root, a.r.prop
-			go func() {
-				pctx, cancel := context.WithTimeout(context.Background(), a.r.proposeTimeout)
-				idx, o, err := prop.Propose(pctx, events.ShardKV, f.Data)
-				cancel()
-				root.Send(self, Proposed{Reply: f.Reply, Index: idx, Outcome: o, Err: err})
-			}()
+			a.r.propose(ctx.Self(), f)
 		case Timer:
 			self, root, w := ctx.Self(), ctx.ActorSystem().Root, f.Watch
 			time.AfterFunc(time.Until(f.At), func() { root.Send(self, Expired{Watch: w}) })

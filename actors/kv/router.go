@@ -28,6 +28,7 @@ type Router struct {
 	seed           maphash.Seed
 	shards         [routerShards]routerShard
 	tree           *actor.PID
+	jobs           chan proposal // idle proposer workers take from here
 	watching       atomic.Int64  // prefix watches parked or being parked
 	table          atomic.Uint64 // table index of the last delivered change
 	applied        atomic.Uint64 // last delivered index
@@ -53,7 +54,7 @@ func NewRouter(sys *actor.ActorSystem, view func() View, prop consensus.Proposer
 	if o.ProposeTimeout <= 0 {
 		o.ProposeTimeout = 10 * time.Second
 	}
-	r := &Router{sys: sys, view: view, prop: prop, idleAfter: o.IdleAfter, proposeTimeout: o.ProposeTimeout, seed: maphash.MakeSeed()}
+	r := &Router{sys: sys, view: view, prop: prop, idleAfter: o.IdleAfter, proposeTimeout: o.ProposeTimeout, seed: maphash.MakeSeed(), jobs: make(chan proposal)}
 	for i := range r.shards {
 		r.shards[i].keys = map[string]*actor.PID{}
 	}
