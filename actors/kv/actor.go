@@ -40,8 +40,12 @@ func (a *keyActor) Receive(ctx actor.Context) {
 			a.r.send(a.key, m)
 			return
 		}
+		m.Now = now
 		fx = a.b.Handle(m)
-	case Proposed, Cancel:
+	case Proposed:
+		m.Now = now
+		fx = a.b.Handle(m)
+	case Cancel:
 		fx = a.b.Handle(m)
 	case Expired:
 		m.Now = now
@@ -91,8 +95,10 @@ type treeActor struct {
 
 func (a *treeActor) Receive(ctx actor.Context) {
 	var fx []Effect
+	counted := a.b.Parked()
 	switch m := ctx.Message().(type) {
 	case *PrefixWatch:
+		counted++ // Router.Watch counted it on the way in
 		m.View, m.Now = a.r.view(), time.Now()
 		fx = a.b.Handle(m)
 	case PrefixChanged:
@@ -106,7 +112,9 @@ func (a *treeActor) Receive(ctx actor.Context) {
 	default:
 		return
 	}
-	a.r.watching.Store(int64(a.b.Parked()))
+	// Adjust rather than overwrite: watches still queued in the mailbox
+	// were counted by Router.Watch and must stay counted.
+	a.r.watching.Add(int64(a.b.Parked() - counted))
 	for _, f := range fx {
 		switch f := f.(type) {
 		case Reply:

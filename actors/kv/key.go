@@ -66,11 +66,14 @@ func (k *Key) Handle(in any) []Effect {
 		k.watches = append(k.watches, w)
 		return []Effect{Timer{At: in.Deadline, Watch: w}}
 	case Write:
+		k.active = in.Now
 		k.inflight++
 		return []Effect{Propose{Reply: in.Reply, Data: in.Data}}
 	case Proposed:
+		k.active = in.Now
 		k.inflight--
-		return []Effect{Reply{in.Reply, Result{Index: in.Index, OK: in.Outcome != events.OutcomeRejected, Err: in.Err}}}
+		ok := in.Err == nil && in.Outcome != events.OutcomeRejected
+		return []Effect{Reply{in.Reply, Result{Index: in.Index, OK: ok, Err: in.Err}}}
 	case Expired:
 		k.active = in.Now
 		if in.Watch.done {

@@ -42,6 +42,7 @@ type Get struct {
 type Write struct {
 	Reply Replier
 	Data  []byte
+	Now   time.Time
 }
 
 // Proposed is the outcome of a Write's proposal.
@@ -50,6 +51,7 @@ type Proposed struct {
 	Index   uint64
 	Outcome events.Outcome
 	Err     error
+	Now     time.Time
 }
 
 // Expired fires when a parked Get's deadline passes.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"testing"
 
 	"google.golang.org/protobuf/proto"
 
@@ -64,21 +63,13 @@ func applySeq(s *State, first uint64, evs ...events.Event) (*State, []events.Out
 }
 
 // mustSeq is applySeq for setup: every event must be Applied.
-func mustSeq(t testing.TB, s *State, first uint64, evs ...events.Event) *State {
+func mustSeq(t tb, s *State, first uint64, evs ...events.Event) *State {
 	t.Helper()
 	s, outs := applySeq(s, first, evs...)
 	for i, o := range outs {
 		if o != events.OutcomeApplied {
 			t.Fatalf("setup event %d (%v) at %d: %v", i, evs[i], first+uint64(i), o)
 		}
-	}
-	return s
-}
-
-// replaySteps applies steps one Txn each.
-func replaySteps(s *State, steps []step) *State {
-	for _, st := range steps {
-		s, _ = applyOne(s, st.index, st.ev)
 	}
 	return s
 }
@@ -121,12 +112,21 @@ func entries(s *State) []*events.Entry {
 	return out
 }
 
+// tombstones lists s's tombstones by decoding its snapshot with decodeV1,
+// which does not depend on how State stores them.
 func tombstones(s *State) map[string]uint64 {
+	var buf bytes.Buffer
+	if err := WriteSnapshot(&buf, s); err != nil {
+		panic(err)
+	}
+	_, _, _, ts, err := decodeV1(buf.Bytes())
+	if err != nil {
+		panic(err)
+	}
 	out := map[string]uint64{}
-	s.tombs.Root().Walk(func(k []byte, idx uint64) bool {
-		out[string(k)] = idx
-		return false
-	})
+	for _, t := range ts {
+		out[t.key] = t.index
+	}
 	return out
 }
 
@@ -135,8 +135,13 @@ func tombstones(s *State) map[string]uint64 {
 // of every prefix of every key ever seen plus extra, and key listings. It
 // returns "" when they are equal.
 func diffStates(a, b *State, extra ...string) string {
+	return diffStatesOpt(a, b, false, extra...)
+}
+
+// diffStatesOpt is diffStates, optionally ignoring the Applied index.
+func diffStatesOpt(a, b *State, ignoreApplied bool, extra ...string) string {
 	var d []string
-	if a.Applied() != b.Applied() {
+	if !ignoreApplied && a.Applied() != b.Applied() {
 		d = append(d, fmt.Sprintf("Applied %d != %d", a.Applied(), b.Applied()))
 	}
 	if a.TableIndex() != b.TableIndex() {
@@ -208,7 +213,7 @@ func diffStates(a, b *State, extra ...string) string {
 	return strings.Join(d, "\n")
 }
 
-func requireEqualStates(t testing.TB, got, want *State) {
+func requireEqualStates(t tb, got, want *State) {
 	t.Helper()
 	if d := diffStates(got, want); d != "" {
 		t.Fatalf("states differ (got vs want):\n%s", d)
@@ -226,7 +231,7 @@ type tomb struct {
 // uvarint count + length-prefixed KVEntry protos, uvarint count + (length-
 // prefixed key, uvarint index) tombstones. It builds states the events
 // cannot (lock holders) and pins the format.
-func encodeV1(t testing.TB, applied, table uint64, es []*events.Entry, ts []tomb) []byte {
+func encodeV1(t tb, applied, table uint64, es []*events.Entry, ts []tomb) []byte {
 	t.Helper()
 	var b []byte
 	b = append(b, magic[:]...)
@@ -251,8 +256,64 @@ func encodeV1(t testing.TB, applied, table uint64, es []*events.Entry, ts []tomb
 	return b
 }
 
+// decodeV1 is the inverse of encodeV1, written independently of ReadSnapshot.
+func decodeV1(b []byte) (applied, table uint64, es []*events.Entry, ts []tomb, err error) {
+	fail := func(what string) error { return fmt.Errorf("decodeV1: %s at byte %d", what, len(b)) }
+	if len(b) < 26 || !bytes.Equal(b[:8], magic[:]) || binary.BigEndian.Uint16(b[8:]) != 1 {
+		return 0, 0, nil, nil, fail("header")
+	}
+	applied, table, b = binary.BigEndian.Uint64(b[10:]), binary.BigEndian.Uint64(b[18:]), b[26:]
+	uv := func() (uint64, bool) {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			return 0, false
+		}
+		b = b[n:]
+		return v, true
+	}
+	bs := func() ([]byte, bool) {
+		n, ok := uv()
+		if !ok || uint64(len(b)) < n {
+			return nil, false
+		}
+		out := b[:n]
+		b = b[n:]
+		return out, true
+	}
+	n, ok := uv()
+	if !ok {
+		return 0, 0, nil, nil, fail("entry count")
+	}
+	for i := uint64(0); i < n; i++ {
+		rec, ok := bs()
+		var p events.KVEntry
+		if !ok || proto.Unmarshal(rec, &p) != nil {
+			return 0, 0, nil, nil, fail("entry")
+		}
+		es = append(es, events.EntryFromProto(&p))
+	}
+	if n, ok = uv(); !ok {
+		return 0, 0, nil, nil, fail("tombstone count")
+	}
+	for i := uint64(0); i < n; i++ {
+		k, ok := bs()
+		if !ok {
+			return 0, 0, nil, nil, fail("tombstone key")
+		}
+		idx, ok := uv()
+		if !ok {
+			return 0, 0, nil, nil, fail("tombstone index")
+		}
+		ts = append(ts, tomb{string(k), idx})
+	}
+	if len(b) != 0 {
+		return 0, 0, nil, nil, fail("trailing bytes")
+	}
+	return applied, table, es, ts, nil
+}
+
 // stateFrom builds a State through the snapshot reader.
-func stateFrom(t testing.TB, applied, table uint64, es []*events.Entry, ts []tomb) *State {
+func stateFrom(t tb, applied, table uint64, es []*events.Entry, ts []tomb) *State {
 	t.Helper()
 	s, err := ReadSnapshot(bytes.NewReader(encodeV1(t, applied, table, es, ts)))
 	if err != nil {
@@ -261,7 +322,7 @@ func stateFrom(t testing.TB, applied, table uint64, es []*events.Entry, ts []tom
 	return s
 }
 
-func snapshotBytes(t testing.TB, s *State) []byte {
+func snapshotBytes(t tb, s *State) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := WriteSnapshot(&buf, s); err != nil {
@@ -270,7 +331,7 @@ func snapshotBytes(t testing.TB, s *State) []byte {
 	return buf.Bytes()
 }
 
-func roundTrip(t testing.TB, s *State) *State {
+func roundTrip(t tb, s *State) *State {
 	t.Helper()
 	r, err := ReadSnapshot(bytes.NewReader(snapshotBytes(t, s)))
 	if err != nil {
@@ -280,3 +341,10 @@ func roundTrip(t testing.TB, s *State) *State {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// tb is what the helpers need of *testing.T, *testing.B and *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}

@@ -61,6 +61,10 @@ func TestSignalsShutDownCleanly(t *testing.T) {
 
 func TestDevBanner(t *testing.T) {
 	a := startDev(t)
+	deadline := time.Now().Add(5 * time.Second) // the leadership line is logged asynchronously
+	for !strings.Contains(a.out.String(), "cluster leadership acquired") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 	out := a.out.String()
 	for _, want := range []string{"Node name:", "Datacenter: 'dc1'", "Server: true", "Client Addr: [127.0.0.1] (HTTP: ", "Cluster Addr: ", "cluster leadership acquired"} {
 		if !strings.Contains(out, want) {
