@@ -36,6 +36,7 @@ func New(c *actors.Client, o Options) *echo.Echo {
 
 // echoError answers routing failures the way Consul does.
 func (a *API) echoError(err error, c echo.Context) {
+	c.Response().Header().Set("X-Consul-Default-Acl-Policy", "allow")
 	var he *echo.HTTPError
 	if !errors.As(err, &he) {
 		writeError(c, http.StatusInternalServerError, err.Error())
