@@ -3,6 +3,7 @@ module github.com/consuld/consuld
 go 1.26.8
 
 require (
+	github.com/anishathalye/porcupine v1.3.1
 	github.com/asynkron/protoactor-go v0.0.0-20240822202345-3c0e61ca19c9
 	github.com/google/btree v1.1.3
 	github.com/hashicorp/consul/api v1.34.5
