@@ -1,7 +1,9 @@
 package testkit
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/events"
@@ -45,8 +47,12 @@ func (a *keyActor) receive(msg any) func() {
 			c.send(a.key, m)
 			return nil
 		}
+		m.Now = now
 		fx = a.b.Handle(m)
 	case kv.Proposed:
+		m.Now = now
+		fx = a.b.Handle(m)
+	case kv.Cancel:
 		fx = a.b.Handle(m)
 	case kv.Expired:
 		m.Now = now
@@ -102,34 +108,33 @@ type treeActor struct {
 
 func (a *treeActor) receive(msg any) func() {
 	c := a.c
-	before := a.b.Parked()
 	var fx []kv.Effect
+	counted := a.b.Parked()
 	switch m := msg.(type) {
 	case *kv.PrefixWatch:
+		counted++ // routeWatch counted it on the way in
 		m.View, m.Now = c.view(), c.sim.Now()
 		fx = a.b.Handle(m)
 	case kv.PrefixChanged:
 		m.View = c.view()
-		fx = a.b.Handle(m)
+		fx = inReplyOrder(a.b.Handle(m))
 	case kv.PrefixExpired:
 		m.View = c.view()
+		fx = a.b.Handle(m)
+	case kv.Cancel:
 		fx = a.b.Handle(m)
 	default:
 		return nil
 	}
-	_, isWatch := msg.(*kv.PrefixWatch)
 	finish := func() {
-		// The adapter publishes the parked count before performing the
-		// effects. The production adapter stores it; FixWatching models the
-		// fix proposed in the README (adjust the count by what changed).
-		if c.o.FixWatching {
-			d := int64(a.b.Parked() - before)
-			if isWatch {
-				d--
-			}
-			c.watching += d
-		} else {
+		// Adjust rather than overwrite: watches still queued in the mailbox
+		// were counted by routeWatch and must stay counted. The sabotage
+		// restores the old protocol, which stored Parked() and so forgot
+		// them (see TestTreeWatchingRace).
+		if c.o.sabotage == sabotageStoreParked {
 			c.watching = int64(a.b.Parked())
+		} else {
+			c.watching += int64(a.b.Parked() - counted)
 		}
 		c.sim.Tracef("tree: watching=%d parked=%d", c.watching, a.b.Parked())
 		a.perform(fx)
@@ -154,6 +159,26 @@ func (a *treeActor) perform(fx []kv.Effect) {
 			c.violation("tree: unknown effect %T", f)
 		}
 	}
+}
+
+// inReplyOrder sorts the replies of one kv.Tree input by when their
+// requests were made. For a prefix deletion kv.Tree wakes the watched
+// prefixes under it in map order (Tree.touched ranges over its byPrefix
+// map), so the same input can yield the same replies in different orders.
+// The order means nothing in production (they go out at once, to
+// different callers), but each reply here draws a seeded delay, and a seed
+// must replay exactly.
+func inReplyOrder(fx []kv.Effect) []kv.Effect {
+	seq := func(f kv.Effect) uint64 {
+		if r, ok := f.(kv.Reply); ok {
+			if to, ok := r.To.(*replier); ok {
+				return to.seq
+			}
+		}
+		return 0
+	}
+	slices.SortStableFunc(fx, func(x, y kv.Effect) int { return cmp.Compare(seq(x), seq(y)) })
+	return fx
 }
 
 func keyName(key string, incarnation int) string { return fmt.Sprintf("key[%s]#%d", key, incarnation) }

@@ -22,9 +22,6 @@ type Options struct {
 	// Router.Applied concurrently; the split lets the log apply (and route)
 	// an entry in between.
 	TreeRace [2]time.Duration
-	// FixWatching replaces the adapter's "store Parked()" with the
-	// counter adjustment proposed in README.md (see TestTreeWatchingRace).
-	FixWatching bool
 
 	// StaleReadLag, when > 0, deliberately breaks the read path: single-key
 	// reads skip the read barrier and the key actor and are answered from
@@ -44,6 +41,7 @@ const (
 	sabotageDropChanged          // the router forgets to tell key actors about changes
 	sabotageNoBlocking           // the facade drops MinIndex: blocking Gets answer at once
 	sabotageForgetWrite          // the log acknowledges some writes it never appends
+	sabotageStoreParked          // the tree adapter stores Parked() as the watch count (the fixed race)
 )
 
 func (o *Options) defaults() {
@@ -75,6 +73,7 @@ type Cluster struct {
 	watching int64  // Router.watching
 	table    uint64 // Router.table
 	applied  uint64 // Router.applied
+	repliers uint64 // repliers made so far
 
 	violations  []string
 	deadLetters int

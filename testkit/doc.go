@@ -21,9 +21,9 @@
 //     live side, hosted the way actors/kv's Router and adapters host it in
 //     production — key actors created on demand and passivated when idle,
 //     FIFO mailboxes with seeded delays, timers in virtual time, applied
-//     entries routed by Router's rules — and a KV facade that mirrors
-//     actors.Client (read barrier, blocking deadlines, writes through the
-//     key actor).
+//     entries routed by Router's own rules (kv.Route) — and a KV facade
+//     that mirrors actors.Client (read barrier, blocking deadlines, writes
+//     through the key actor).
 //   - Scenario, Run and clients (scenario.go, scenarios.go, client.go,
 //     op.go): concurrent simulated clients with think time, scripted ops,
 //     leader changes; the history of every call and return.
@@ -32,7 +32,9 @@
 //     wake-ups and durability against it, and a porcupine linearizability
 //     check with ambiguous writes returning at infinity.
 //
-// The adapters here mirror actors/kv/actor.go, actors/kv/router.go and
-// actors/client.go by hand; a change to those files needs the same change
-// here, or the simulation stops testing what production runs.
+// Which actors an applied entry concerns is decided by production code
+// (actors/kv.Route). The rest of the adapters mirrors actors/kv/actor.go,
+// actors/kv/router.go and actors/client.go by hand; a change to those files
+// needs the same change here, or the simulation stops testing what
+// production runs.
 package testkit

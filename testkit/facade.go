@@ -42,11 +42,17 @@ type Answer struct {
 // behaviours answer to (a channel in production).
 type replier struct {
 	c        *Cluster
+	seq      uint64 // creation order (see inReplyOrder)
 	id       string
 	done     func(Answer)
 	deadline time.Time
 	write    bool
 	n        int
+}
+
+func (c *Cluster) newReplier(id string, done func(Answer)) *replier {
+	c.repliers++
+	return &replier{c: c, seq: c.repliers, id: id, done: done}
 }
 
 func (r *replier) Reply(res kv.Result) {
@@ -82,7 +88,7 @@ func (c *Cluster) KVGet(id, key string, q Query, done func(Answer)) {
 			c.fail(done, err)
 			return
 		}
-		r := &replier{c: c, id: id, done: done}
+		r := c.newReplier(id, done)
 		g := kv.Get{Reply: r, MinIndex: q.MinIndex, TableIndex: c.table}
 		if c.o.sabotage == sabotageNoBlocking {
 			g.MinIndex = 0
@@ -111,7 +117,8 @@ func (c *Cluster) KVList(id, prefix string, q Query, done func(Answer)) {
 			c.toClient(done, Answer{Result: kv.Result{View: v, Index: idx}, At: c.sim.Now(), Applied: c.log.CommitIndex()})
 			return
 		}
-		r := &replier{c: c, id: id, done: done, deadline: c.deadline(q.Wait)}
+		r := c.newReplier(id, done)
+		r.deadline = c.deadline(q.Wait)
 		c.routeWatch(&kv.PrefixWatch{Reply: r, Prefix: prefix, MinIndex: q.MinIndex, Deadline: r.deadline})
 	})
 }
@@ -160,7 +167,8 @@ func (c *Cluster) write(id, key string, ev events.Event, done func(Answer)) {
 		c.fail(done, err)
 		return
 	}
-	r := &replier{c: c, id: id, done: done, write: true}
+	r := c.newReplier(id, done)
+	r.write = true
 	c.routeWrite(key, kv.Write{Reply: r, Data: data})
 }
 
@@ -179,12 +187,12 @@ func (c *Cluster) deadline(wait time.Duration) time.Time {
 
 // staleGet is the deliberately broken read path of Options.StaleReadLag.
 func (c *Cluster) staleGet(id, key string, done func(Answer)) {
-	v := c.log.StateAt(c.sim.Now().Add(-c.o.StaleReadLag))
-	e, idx := v.Get(key)
-	res := kv.Result{Entry: e, Index: max(v.TableIndex(), idx, 1)}
-	if e != nil {
-		res.Index = e.ModifyIndex
-	}
+	now := c.sim.Now()
+	v := c.log.StateAt(now.Add(-c.o.StaleReadLag))
+	// A throwaway key behaviour hydrated from the old state answers as a
+	// resident key actor would (the entry, or kv.Key's missing-key index).
+	fx := kv.NewKey(key, v, c.o.IdleAfter, now).Handle(kv.Get{TableIndex: v.TableIndex(), Now: now})
+	res := fx[0].(kv.Reply).Result
 	c.sim.Tracef("%s answered from a stale copy at %d: %s", id, v.Applied(), describeResult(res))
 	c.toClient(done, Answer{Result: res, At: c.sim.Now(), Applied: c.log.CommitIndex()})
 }

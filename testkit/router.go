@@ -8,9 +8,10 @@ import (
 	"github.com/consuld/consuld/events"
 )
 
-// The routing below mirrors actors/kv/router.go rule for rule; only the
-// mechanics differ (a map instead of locked shards, mailboxes instead of
-// PIDs). Keep the two in step.
+// The routing below is actors/kv/router.go's: which actors an applied entry
+// concerns is decided by the production kv.Route; only the mechanics differ
+// (a map instead of locked shards, mailboxes instead of PIDs, an int64
+// instead of an atomic count). Keep the mechanics in step with Router.
 
 // send delivers msg to key's actor, spawning (hydrating) it if needed.
 func (c *Cluster) send(key string, msg any) {
@@ -57,23 +58,19 @@ func (c *Cluster) routeWatch(w *kv.PrefixWatch) {
 }
 
 // Applied is Router.Applied: the log calls it for every applied entry, in
-// index order, after publishing the state that includes it.
+// index order, after publishing the state that includes it. The rules are
+// production's own (kv.Route); this only performs them, in Router's order.
 func (c *Cluster) Applied(_ events.Shard, index uint64, ev events.Event, o events.Outcome) {
-	if o == events.OutcomeApplied {
-		var ch kv.PrefixChanged
-		switch ev := ev.(type) {
-		case *events.KeyWritten:
-			c.notify(ev.Key, kv.Changed{Index: index})
-			ch = kv.PrefixChanged{Key: ev.Key, Index: index}
-		case *events.KeyDeleted:
-			c.notify(ev.Key, kv.Changed{Index: index})
-			ch = kv.PrefixChanged{Key: ev.Key, Index: index}
-		case *events.PrefixDeleted:
-			c.notifyPrefix(ev.Prefix, kv.Changed{Index: index})
-			ch = kv.PrefixChanged{Key: ev.Prefix, IsPrefix: true, Index: index}
-		}
+	rt := kv.Route(index, ev, o)
+	switch rt.Notify {
+	case kv.NotifyKey:
+		c.notify(rt.Key, rt.Changed)
+	case kv.NotifyPrefix:
+		c.notifyPrefix(rt.Key, rt.Changed)
+	}
+	if rt.Table {
 		if c.watching > 0 {
-			c.tree.mb.post(ch)
+			c.tree.mb.post(rt.Tree)
 		} else {
 			c.sim.Tracef("router: %d not sent to tree (watching=0)", index)
 		}

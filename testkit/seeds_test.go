@@ -12,7 +12,6 @@ var (
 	seedFlag  = flag.Int64("seed", 0, "run only this seed (replays a failure exactly)")
 	seedsFlag = flag.Int("seeds", 50, "without -seed, run seeds 1..N")
 	traceFlag = flag.Bool("trace", false, "print a failing seed's whole trace, not only its tail")
-	knownBugs = flag.Bool("knownbugs", false, "also run the tests of known, unfixed bugs in the behaviours (they fail)")
 )
 
 const traceTail = 150

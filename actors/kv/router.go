@@ -146,26 +146,22 @@ func (r *Router) Watch(w *PrefixWatch) {
 	r.sys.Root.Send(r.tree, w)
 }
 
-// Applied routes an applied kv entry to the actors it concerns.
+// Applied routes an applied kv entry to the actors it concerns, by the
+// rules of Route.
 func (r *Router) Applied(_ events.Shard, index uint64, ev events.Event, o events.Outcome) {
-	if o == events.OutcomeApplied {
-		var ch PrefixChanged
-		switch ev := ev.(type) {
-		case *events.KeyWritten:
-			r.notify(ev.Key, Changed{Index: index})
-			ch = PrefixChanged{Key: ev.Key, Index: index}
-		case *events.KeyDeleted:
-			r.notify(ev.Key, Changed{Index: index})
-			ch = PrefixChanged{Key: ev.Key, Index: index}
-		case *events.PrefixDeleted:
-			r.notifyPrefix(ev.Prefix, Changed{Index: index})
-			ch = PrefixChanged{Key: ev.Prefix, IsPrefix: true, Index: index}
-		}
+	rt := Route(index, ev, o)
+	switch rt.Notify {
+	case NotifyKey:
+		r.notify(rt.Key, rt.Changed)
+	case NotifyPrefix:
+		r.notifyPrefix(rt.Key, rt.Changed)
+	}
+	if rt.Table {
 		// A watch counted here either is parked (and gets this change) or
 		// stamps a view that already includes it: the state was published
 		// before Applied was called.
 		if r.watching.Load() > 0 {
-			r.sys.Root.Send(r.tree, ch)
+			r.sys.Root.Send(r.tree, rt.Tree)
 		}
 		r.table.Store(index)
 	}

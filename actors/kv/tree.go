@@ -1,6 +1,8 @@
 package kv
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -100,7 +102,8 @@ func (t *Tree) touched(key string, isPrefix bool) []string {
 		}
 	}
 	if isPrefix {
-		for p := range t.byPrefix {
+		// Sorted: reply order must not depend on map iteration order.
+		for _, p := range slices.Sorted(maps.Keys(t.byPrefix)) {
 			if len(p) > len(key) && strings.HasPrefix(p, key) {
 				out = append(out, p)
 			}
