@@ -58,6 +58,7 @@ type proc struct {
 	cmd     *exec.Cmd
 	done    chan struct{}
 	logPath string
+	base    string // http://127.0.0.1:port of its HTTP server
 }
 
 func startProc(bin string, args []string, logPath string) (*proc, error) {
@@ -117,10 +118,7 @@ func (p *proc) logTail() string {
 }
 
 // agent is a consuld agent subprocess.
-type agent struct {
-	*proc
-	base string // http://127.0.0.1:port
-}
+type agent struct{ *proc }
 
 // startAgent starts a durable (dev=false) or -dev agent with every listener
 // on a free loopback port and waits until it has a leader and takes a PUT.
@@ -130,7 +128,9 @@ func startAgent(ctx context.Context, bin, dir, name string, dev bool, extra []st
 		return nil, err
 	}
 	adir := filepath.Join(dir, name)
-	if err := os.MkdirAll(adir, 0o755); err != nil {
+	// The data dir is created here: the agent does not create a missing
+	// -data-dir (Consul does).
+	if err := os.MkdirAll(filepath.Join(adir, "data"), 0o755); err != nil {
 		return nil, err
 	}
 	// http_max_conns_per_client 0: the blocking test opens 11,000
@@ -157,7 +157,8 @@ func startAgent(ctx context.Context, bin, dir, name string, dev bool, extra []st
 	if err != nil {
 		return nil, err
 	}
-	a := &agent{proc: p, base: "http://127.0.0.1:" + strconv.Itoa(ports[0])}
+	p.base = "http://127.0.0.1:" + strconv.Itoa(ports[0])
+	a := &agent{p}
 	if err := a.waitReady(ctx, 60*time.Second); err != nil {
 		a.stop()
 		return nil, fmt.Errorf("%s agent not ready: %w\n--- %s:\n%s", name, err, p.logPath, p.logTail())

@@ -34,6 +34,8 @@ type blockResult struct {
 	hotErr                               error
 	p50, p99, max                        time.Duration
 	beforePut                            int // hot answers that beat the PUT's own response
+	putLat                               time.Duration
+	fromSend                             [3]time.Duration // p50, p99, max from the PUT's request start
 	coldWoke                             int
 	coldErr                              error
 	watchTimeout, coldGrace, wakeTimeout time.Duration
@@ -151,11 +153,13 @@ func measureBlocking(ctx context.Context, a *agent, lc *loadClient, mode string)
 		}
 	}
 
+	tSend := time.Now()
 	if _, _, st, err := httpDo(ctx, lc.c, http.MethodPut, a.base+"/v1/kv/"+hotKey, []byte("woken")); err != nil || st != http.StatusOK {
 		return r, fmt.Errorf("blocking: wake PUT: %d %v", st, err)
 	}
 	tPut := time.Now()
-	var lats []time.Duration
+	r.putLat = tPut.Sub(tSend)
+	var lats, sendLats []time.Duration
 	timeout := time.NewTimer(r.wakeTimeout)
 	defer timeout.Stop()
 	var grace <-chan time.Time
@@ -168,6 +172,7 @@ collect:
 		case w := <-wakes:
 			if d, ok := r.record(w, hotIdx, tPut); ok {
 				lats = append(lats, d)
+				sendLats = append(sendLats, w.at.Sub(tSend))
 			}
 		case <-timeout.C:
 			break collect
@@ -178,7 +183,8 @@ collect:
 		}
 	}
 	r.p50, r.p99, r.max = percentiles(lats)
-	progress("blocking: %d hot woke (p99 %s), %d cold woke; releasing watchers", r.hotWoke, r.p99, r.coldWoke)
+	r.fromSend[0], r.fromSend[1], r.fromSend[2] = percentiles(sendLats)
+	progress("blocking: %d hot woke (p99 %s), %d cold woke; releasing watchers", r.hotWoke, fmtDur(r.p99), r.coldWoke)
 	cancel()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()

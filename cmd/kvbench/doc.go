@@ -11,6 +11,12 @@
 //     in-memory FS), in this process;
 //   - a bare Echo server (a re-exec of this binary) answering the same
 //     bytes consuld answers, driven by the same client code;
+//
+// Per agent mode and concurrency the order is: bare Echo PUT and GET, raw
+// Raft PUT, consuld PUT, a pause for the written keys to passivate, consuld
+// GET and GET ?stale; so each ratio divides figures taken seconds apart
+// (bare Echo is measured once next to each agent). Also measured:
+//
 //   - a raw 4 KiB write+fdatasync baseline, at the start, between the
 //     durable and the in-memory parts and at the end (the disk of the
 //     project's box changes speed ~10x within an hour);
@@ -31,6 +37,9 @@
 // c=64 are printed, never asserted), memory and blocking sections. Progress
 // goes to stderr. The load generator shares the 2 cores with the server, so
 // every figure is "what this box does end to end", not a server ceiling.
+// Each line carries the cores used by the server, by kvbench and by every
+// other process during the measured window (cpu=...); a run where others
+// used >= 0.25 cores is marked noisy, and so is a ratio built on it.
 //
 // -agent-args passes extra flags to both agents (e.g. a config file that
 // turns on profiling). The hidden -serve-echo flag is how kvbench runs its

@@ -58,46 +58,35 @@ func serveEcho(addr string, body []byte) error {
 	return srv.Serve(ln)
 }
 
-// benchEcho runs the bare Echo server as a subprocess (a separate process,
-// like the agent) and drives it with the same client and operations.
-func benchEcho(ctx context.Context, rep *report, lc *loadClient, dir string, body []byte, conc []int, warm, dur time.Duration) error {
+// startEcho runs the bare Echo server as a subprocess (a separate process,
+// like the agent) and waits until it answers.
+func startEcho(ctx context.Context, lc *loadClient, dir string, body []byte) (*proc, error) {
 	self, err := os.Executable()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ports, err := freePorts(1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
 	p, err := startProc(self, []string{"-serve-echo", addr, "-serve-echo-body", base64.StdEncoding.EncodeToString(body)},
 		filepath.Join(dir, "echo.log"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer p.stop()
-	defer lc.reset()
-	base := "http://" + addr
+	p.base = "http://" + addr
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		if _, _, st, err := httpDo(ctx, lc.c, http.MethodGet, base+"/v1/kv/ready", nil); err == nil && st == http.StatusOK {
+		if _, _, st, err := httpDo(ctx, lc.c, http.MethodGet, p.base+"/v1/kv/ready", nil); err == nil && st == http.StatusOK {
 			break
 		}
 		if p.exited() || time.Now().After(deadline) || ctx.Err() != nil {
-			return fmt.Errorf("bare echo server not ready:\n%s", p.logTail())
+			p.stop()
+			return nil, fmt.Errorf("bare echo server not ready:\n%s", p.logTail())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	progress("bare echo server up (pid %d, GET body %d bytes)", p.pid(), len(body))
-	for _, c := range conc {
-		prefix := "/v1/kv/bench/c" + strconv.Itoa(c) + "w"
-		put := putOp(lc.c, base, func(w, n int) string { return prefix + strconv.Itoa(w) + "/" + strconv.Itoa(n) })
-		get := getOp(lc.c, base, getKeyPath, "")
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		rep.add(closedLoop(ctx, fmt.Sprintf("BenchmarkEchoRaw/PUT/c=%d", c), c, warm, dur, put))
-		rep.add(closedLoop(ctx, fmt.Sprintf("BenchmarkEchoRaw/GET/c=%d", c), c, warm, dur, get))
-	}
-	return nil
+	progress("bare echo server up (pid %d, %s, GET body %d bytes)", p.pid(), p.base, len(body))
+	return p, nil
 }

@@ -11,7 +11,7 @@ import (
 // fsyncBaseline appends 4 KiB and fdatasyncs, in a loop, for dur in dir
 // (where the durable agent keeps its data): the disk's raw sync rate.
 func fsyncBaseline(ctx context.Context, dir string, dur time.Duration) result {
-	r := result{name: "BenchmarkFsync/4KiB-append+fdatasync/c=1"}
+	r := result{name: "BenchmarkFsync/4KiB"}
 	path := filepath.Join(dir, "fsync.bin")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_TRUNC, 0o644)
 	if err != nil {

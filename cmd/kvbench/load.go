@@ -30,6 +30,7 @@ type result struct {
 	max      time.Duration
 	errors   int
 	firstErr error
+	cpu      usage // cores used during the measured window
 }
 
 func (r result) opsPerSec() float64 {
@@ -44,9 +45,12 @@ type opFunc func(ctx context.Context, w, n int) error
 
 // closedLoop runs conc workers back to back for warmup (not recorded) and
 // then dur (recorded). Operations in flight at the end are awaited.
-func closedLoop(ctx context.Context, name string, conc int, warmup, dur time.Duration, op opFunc) result {
+// serverPID (0: in this process) is the process whose CPU use is reported.
+func closedLoop(ctx context.Context, name string, conc int, warmup, dur time.Duration, serverPID int, op opFunc) result {
 	start := time.Now()
 	from, end := start.Add(warmup), start.Add(warmup+dur)
+	cpu0 := make(chan cpuSnap, 1)
+	time.AfterFunc(warmup, func() { cpu0 <- takeCPU(serverPID) })
 	type sample struct {
 		lats     []time.Duration
 		errs     int
@@ -82,6 +86,7 @@ func closedLoop(ctx context.Context, name string, conc int, warmup, dur time.Dur
 	}
 	wg.Wait()
 	r := result{name: name, elapsed: time.Since(from)}
+	r.cpu = cpuBetween(<-cpu0, takeCPU(serverPID))
 	var all []time.Duration
 	for _, s := range samples {
 		all = append(all, s.lats...)

@@ -139,36 +139,27 @@ func run(ctx context.Context, o options) error {
 		rep.fsync(label, fsyncBaseline(ctx, dir, fsyncDur))
 	}
 	fsync("start")
-	var echoGetBody []byte
+	var echo *proc
+	defer func() {
+		if echo != nil {
+			echo.stop()
+		}
+	}()
 	for _, mode := range []string{"durable", "dev"} {
-		if o.parts["kv"] {
-			body, err := benchAgent(ctx, rep, lc, bin, dir, mode, o, warm)
-			if err != nil {
-				return err
-			}
-			if echoGetBody == nil || mode == "durable" {
-				echoGetBody = body
-			}
+		if !o.parts["kv"] && !o.parts["raft"] && !o.parts["echo"] {
+			break
 		}
-		if o.parts["raft"] {
-			if err := benchRaftRaw(ctx, rep, dir, mode, o.conc, warm, o.duration); err != nil {
-				return err
-			}
-		}
-		if mode == "durable" && (o.parts["kv"] || o.parts["raft"]) {
-			fsync("after durable")
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	if o.parts["echo"] {
-		if echoGetBody == nil {
-			echoGetBody = defaultGetBody()
-		}
-		if err := benchEcho(ctx, rep, lc, dir, echoGetBody, o.conc, warm, o.duration); err != nil {
+		if err := benchMode(ctx, rep, lc, bin, dir, mode, o, warm, &echo); err != nil {
 			return err
 		}
+		lc.reset()
+		if mode == "durable" {
+			fsync("after-durable")
+		}
+	}
+	if echo != nil {
+		echo.stop()
+		echo = nil
 	}
 	if o.parts["mem"] || o.parts["block"] {
 		if err := memoryAndBlocking(ctx, rep, lc, bin, dir, o); err != nil {
@@ -207,7 +198,7 @@ func memoryAndBlocking(ctx context.Context, rep *report, lc *loadClient, bin, di
 		}
 		a.stop()
 		if err != nil {
-			return fmt.Errorf("%s agent: %w (log: %s)", mode, err, a.logPath)
+			return fmt.Errorf("%s agent: %w\n--- agent log tail:\n%s", mode, err, a.logTail())
 		}
 	}
 	return nil

@@ -16,13 +16,13 @@ func memKey(i int) string { return fmt.Sprintf("mem/%06d", i) }
 
 // memResult is the agent's RSS through the memory test.
 type memResult struct {
-	mode                       string
-	idle, written, settled     int64 // RSS bytes
-	rawBytes                   int64 // key + value bytes written
-	took                       time.Duration
-	errors                     int
-	firstErr                   error
-	threads, threads2          int64 // OS threads idle and settled
+	mode                   string
+	idle, written, settled int64 // RSS bytes
+	rawBytes               int64 // key + value bytes written
+	took                   time.Duration
+	errors                 int
+	firstErr               error
+	threads, threads2      int64 // OS threads idle and settled
 }
 
 // measureMemory writes memKeys keys of 128 B into a fresh agent at

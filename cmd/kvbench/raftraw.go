@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"log"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -17,9 +19,22 @@ import (
 )
 
 func init() {
-	for _, name := range []string{"raft", "rsm", "transport", "dragonboat", "logdb", "config", "grpc", "settings", "raftpb"} {
+	for _, name := range []string{"raft", "rsm", "transport", "dragonboat", "logdb", "LogDB", "config", "grpc",
+		"settings", "raftpb", "pebblekv", "registry", "server", "gossip", "tan", "raft-mt"} {
 		logger.GetLogger(name).SetLevel(logger.ERROR)
 	}
+	log.SetOutput(dropVFSNoise{log.Writer()})
+}
+
+// dropVFSNoise drops Pebble's harmless "background error: vfs: not
+// supported" (one per flush on MemFS) from the standard logger's output.
+type dropVFSNoise struct{ w io.Writer }
+
+func (d dropVFSNoise) Write(p []byte) (int, error) {
+	if bytes.Contains(p, []byte("vfs: not supported")) {
+		return len(p), nil
+	}
+	return d.w.Write(p)
 }
 
 // counter is the trivial state machine of the raw Raft runs.
@@ -94,29 +109,13 @@ func waitRawLeader(ctx context.Context, nh *dragonboat.NodeHost) error {
 	}
 }
 
-// benchRaftRaw measures SyncPropose of 128-byte payloads at every
-// concurrency, in this process (no HTTP, no client).
-func benchRaftRaw(ctx context.Context, rep *report, dir, mode string, conc []int, warm, dur time.Duration) error {
-	progress("starting raw raft NodeHost (%s)", mode)
-	nh, err := openRawRaft(dir, mode)
-	if err != nil {
-		return fmt.Errorf("raw raft %s: %w", mode, err)
-	}
-	defer nh.Close()
-	if err := waitRawLeader(ctx, nh); err != nil {
+// rawPutOp is one SyncPropose of valueBytes (5 s timeout, as consuld's
+// attempts are bounded), in this process: no HTTP, no client.
+func rawPutOp(nh *dragonboat.NodeHost) opFunc {
+	return func(ctx context.Context, _, _ int) error {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
 		return err
 	}
-	for _, c := range conc {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		op := func(ctx context.Context, _, _ int) error {
-			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
-			return err
-		}
-		rep.add(closedLoop(ctx, fmt.Sprintf("BenchmarkRaftRaw/%s/PUT/c=%d", mode, c), c, warm, dur, op))
-	}
-	return nil
 }
