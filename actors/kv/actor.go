@@ -55,7 +55,7 @@ func (a *keyActor) Receive(ctx actor.Context) {
 		if a.retired {
 			return
 		}
-		m.Now = now
+		m.Now, m.Pressure = now, a.r.crowded()
 		fx = a.b.Handle(m)
 	default:
 		return
@@ -64,7 +64,7 @@ func (a *keyActor) Receive(ctx actor.Context) {
 	if !a.retired && !a.idleArmed && a.b.Idle() {
 		a.idleArmed = true
 		self, root := ctx.Self(), ctx.ActorSystem().Root
-		time.AfterFunc(a.r.idleAfter, func() { root.Send(self, IdleCheck{}) })
+		time.AfterFunc(a.r.idleDelay(), func() { root.Send(self, IdleCheck{}) })
 	}
 }
 

@@ -89,7 +89,7 @@ func (k *Key) Handle(in any) []Effect {
 			}
 		}
 	case IdleCheck:
-		if k.Idle() && in.Now.Sub(k.active) >= k.idle {
+		if k.Idle() && (in.Pressure || in.Now.Sub(k.active) >= k.idle) {
 			return []Effect{Passivate{}}
 		}
 	}

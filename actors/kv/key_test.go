@@ -335,6 +335,17 @@ func TestKeyIdleCheck(t *testing.T) {
 			t.Fatalf("an earlier IdleCheck postponed passivation: %#v", fx)
 		}
 	})
+	t.Run("pressure passivates an idle key at once", func(t *testing.T) {
+		k := kv.NewKey("a", baseView(), idleAfter, t0)
+		if fx := k.Handle(kv.IdleCheck{Now: t0, Pressure: true}); !isPassivate(fx) {
+			t.Fatalf("IdleCheck under pressure: %#v, want Passivate", fx)
+		}
+		w := park(t, k, &recorder{}, 3, 5, t0.Add(time.Hour))
+		if fx := k.Handle(kv.IdleCheck{Now: t0, Pressure: true}); len(fx) != 0 {
+			t.Fatalf("pressure passivated a key with a parked watch: %#v", fx)
+		}
+		_ = w
+	})
 	t.Run("a parked watch keeps the key", func(t *testing.T) {
 		k := kv.NewKey("a", baseView(), idleAfter, t0)
 		w := park(t, k, &recorder{}, 3, 5, t0.Add(time.Hour))

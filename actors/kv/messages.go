@@ -64,8 +64,12 @@ type Expired struct {
 // away); nothing is replied.
 type Cancel struct{ Reply Replier }
 
-// IdleCheck asks whether the actor may passivate.
-type IdleCheck struct{ Now time.Time }
+// IdleCheck asks whether the actor may passivate. Under Pressure (too many
+// resident actors) an idle actor passivates without waiting out its idle time.
+type IdleCheck struct {
+	Now      time.Time
+	Pressure bool
+}
 
 // Effects the behaviours ask their adapter to perform.
 

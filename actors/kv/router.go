@@ -24,11 +24,13 @@ type Router struct {
 	view           func() View
 	prop           consensus.Proposer
 	idleAfter      time.Duration
+	maxResident    int64
+	resident       atomic.Int64
 	proposeTimeout time.Duration
 	seed           maphash.Seed
 	shards         [routerShards]routerShard
 	tree           *actor.PID
-	jobs           chan proposal // idle proposer workers take from here
+	workers        *pool         // runs mailboxes and proposals on warm goroutines
 	watching       atomic.Int64  // prefix watches parked or being parked
 	table          atomic.Uint64 // table index of the last delivered change
 	applied        atomic.Uint64 // last delivered index
@@ -41,7 +43,11 @@ type routerShard struct {
 
 // Options configure a Router.
 type Options struct {
-	IdleAfter      time.Duration // passivate a key actor after this long without work
+	IdleAfter time.Duration // passivate a key actor after this long without work
+	// MaxResident: past this many resident key actors, idle ones passivate
+	// at once (a burst of writes to distinct keys must not pin an actor per
+	// key for IdleAfter). Default 10,000.
+	MaxResident    int
 	ProposeTimeout time.Duration
 }
 
@@ -51,10 +57,13 @@ func NewRouter(sys *actor.ActorSystem, view func() View, prop consensus.Proposer
 	if o.IdleAfter <= 0 {
 		o.IdleAfter = 5 * time.Second
 	}
+	if o.MaxResident <= 0 {
+		o.MaxResident = 10000
+	}
 	if o.ProposeTimeout <= 0 {
 		o.ProposeTimeout = 10 * time.Second
 	}
-	r := &Router{sys: sys, view: view, prop: prop, idleAfter: o.IdleAfter, proposeTimeout: o.ProposeTimeout, seed: maphash.MakeSeed(), jobs: make(chan proposal)}
+	r := &Router{sys: sys, view: view, prop: prop, idleAfter: o.IdleAfter, maxResident: int64(o.MaxResident), proposeTimeout: o.ProposeTimeout, seed: maphash.MakeSeed(), workers: newPool(time.Second)}
 	for i := range r.shards {
 		r.shards[i].keys = map[string]*actor.PID{}
 	}
@@ -73,15 +82,17 @@ func (r *Router) View() View { return r.view() }
 func (r *Router) TableIndex() uint64 { return r.table.Load() }
 
 // Resident is the number of key actors alive.
-func (r *Router) Resident() int {
-	n := 0
-	for i := range r.shards {
-		s := &r.shards[i]
-		s.mu.Lock()
-		n += len(s.keys)
-		s.mu.Unlock()
+func (r *Router) Resident() int { return int(r.resident.Load()) }
+
+// crowded reports whether idle key actors should passivate at once.
+func (r *Router) crowded() bool { return r.resident.Load() > r.maxResident }
+
+// idleDelay is when a key actor that just became idle checks again.
+func (r *Router) idleDelay() time.Duration {
+	if r.crowded() {
+		return 10 * time.Millisecond
 	}
-	return n
+	return r.idleAfter
 }
 
 func (r *Router) shard(key string) *routerShard {
@@ -96,9 +107,10 @@ func (r *Router) send(key string, msg any) {
 	s.mu.Lock()
 	pid, ok := s.keys[key]
 	if !ok {
-		props := actor.PropsFromProducer(func() actor.Actor { return &keyActor{r: r, key: key} })
+		props := actor.PropsFromProducer(func() actor.Actor { return &keyActor{r: r, key: key} }, actor.WithDispatcher(r.workers))
 		pid = r.sys.Root.Spawn(props)
 		s.keys[key] = pid
+		r.resident.Add(1)
 	}
 	r.sys.Root.Send(pid, msg)
 	s.mu.Unlock()
@@ -123,6 +135,7 @@ func (r *Router) retire(key string, pid *actor.PID) bool {
 	defer s.mu.Unlock()
 	if cur, ok := s.keys[key]; ok && cur.Equal(pid) {
 		delete(s.keys, key)
+		r.resident.Add(-1)
 		return true
 	}
 	return false

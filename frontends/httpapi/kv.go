@@ -125,7 +125,14 @@ func readValue(r *http.Request, max int) ([]byte, error) {
 	if r.ContentLength > int64(max) {
 		return nil, &actors.ValueTooLargeError{Size: int(r.ContentLength), Max: max}
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, int64(max)+1))
+	var b []byte
+	var err error
+	if n := r.ContentLength; n >= 0 {
+		b = make([]byte, n) // announced: read exactly that (Go's server stops there)
+		_, err = io.ReadFull(r.Body, b)
+	} else {
+		b, err = io.ReadAll(io.LimitReader(r.Body, int64(max)+1))
+	}
 	if err != nil {
 		return nil, badRequest("Request body read failed: " + err.Error())
 	}

@@ -13,6 +13,7 @@ import (
 // Options configure the API.
 type Options struct {
 	Pretty bool // indent JSON on every response (Consul does in -dev)
+	Debug  bool // serve /debug/pprof (enable_debug)
 }
 
 // API serves /v1 over an actors.Client.
@@ -26,10 +27,17 @@ func New(c *actors.Client, o Options) *echo.Echo {
 	a := &API{c: c, opts: o}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1400}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{
+		MinLength: 1400,
+		// Only reads can be large; writes answer true/false.
+		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodGet },
+	}))
 	e.HTTPErrorHandler = a.echoError
 	for _, r := range a.routes() {
 		e.Add(r.method, r.path, a.wrap(r.handler))
+	}
+	if o.Debug {
+		addDebug(e)
 	}
 	return e
 }

@@ -31,8 +31,9 @@ func (b badRequest) Error() string { return string(b) }
 func (a *API) wrap(h handler) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		hdr := c.Response().Header()
-		hdr.Set("Vary", "Accept-Encoding")
-		hdr.Set("X-Consul-Default-Acl-Policy", "allow")
+		// Shared, never-modified values: net/http copies headers it keeps.
+		hdr["Vary"] = hdrVary
+		hdr["X-Consul-Default-Acl-Policy"] = hdrAllow
 		v, meta, err := h(c)
 		if meta != nil {
 			setMeta(hdr, meta)
@@ -62,13 +63,34 @@ func (a *API) wrap(h handler) echo.HandlerFunc {
 	}
 }
 
+var (
+	hdrVary       = []string{"Accept-Encoding"}
+	hdrAllow      = []string{"allow"}
+	hdrTrue       = []string{"true"}
+	hdrFalse      = []string{"false"}
+	hdrZero       = []string{"0"}
+	hdrBlocking   = []string{"blocking-query"}
+	hdrConsistent = []string{"consistent"}
+	hdrStale      = []string{"stale"}
+)
+
+// setMeta writes the blocking-query headers (keys already canonical).
 func setMeta(h http.Header, m *actors.Meta) {
-	h.Set("X-Consul-Index", strconv.FormatUint(m.Index, 10))
-	h.Set("X-Consul-Knownleader", strconv.FormatBool(m.KnownLeader))
-	h.Set("X-Consul-Lastcontact", strconv.FormatInt(int64(m.LastContact/time.Millisecond), 10))
-	h.Set("X-Consul-Query-Backend", "blocking-query")
-	if m.Consistency != "" {
-		h.Set("X-Consul-Effective-Consistency", m.Consistency)
+	h["X-Consul-Index"] = []string{strconv.FormatUint(m.Index, 10)}
+	h["X-Consul-Knownleader"] = hdrFalse
+	if m.KnownLeader {
+		h["X-Consul-Knownleader"] = hdrTrue
+	}
+	h["X-Consul-Lastcontact"] = hdrZero
+	if m.LastContact > 0 {
+		h["X-Consul-Lastcontact"] = []string{strconv.FormatInt(int64(m.LastContact/time.Millisecond), 10)}
+	}
+	h["X-Consul-Query-Backend"] = hdrBlocking
+	switch m.Consistency {
+	case "consistent":
+		h["X-Consul-Effective-Consistency"] = hdrConsistent
+	case "stale":
+		h["X-Consul-Effective-Consistency"] = hdrStale
 	}
 }
 

@@ -31,15 +31,22 @@ type Config struct {
 	RTTMillisecond uint64 // the Raft tick
 	ElectionRTT    uint64 // in ticks
 	HeartbeatRTT   uint64 // in ticks
-	// SnapshotEntries: take a snapshot every this many entries (0: never).
-	SnapshotEntries uint64
+	// Snapshots are taken on a timer, as Consul does (snapshot_interval,
+	// snapshot_threshold): every SnapshotInterval, a shard with at least
+	// SnapshotThreshold new entries is snapshotted and its log compacted.
+	// Snapshotting every N entries instead costs a full state scan every N
+	// writes, which dominated write CPU at 100k keys. 0 disables.
+	SnapshotInterval  time.Duration
+	SnapshotThreshold uint64
 }
 
 // Host owns the NodeHost and the state machines it runs.
 type Host struct {
-	nh  *dragonboat.NodeHost
-	cfg Config
-	kv  *kv.SM
+	nh   *dragonboat.NodeHost
+	cfg  Config
+	kv   *kv.SM
+	stop chan struct{}
+	done chan struct{}
 }
 
 func init() {
@@ -60,7 +67,7 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 	// One Pebble instance for every shard: concurrent shards then share one
 	// WAL and one group-committed fsync stream (measured 2-14x faster than
 	// one Pebble per shard on one disk). Part of the on-disk layout.
-	nhc.Expert.LogDB = config.GetSmallMemLogDBConfig()
+	nhc.Expert.LogDB = config.GetTinyMemLogDBConfig() // 4 x 4 MiB memtables; no throughput difference measured
 	nhc.Expert.LogDB.Shards = 1
 	if cfg.Dir == "" {
 		nhc.NodeHostDir = "/consuld-dev"
@@ -70,18 +77,16 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host: open raft at %s: %w", cfg.RaftAddress, err)
 	}
-	h := &Host{nh: nh, cfg: cfg}
+	h := &Host{nh: nh, cfg: cfg, stop: make(chan struct{}), done: make(chan struct{})}
 	members := map[uint64]dragonboat.Target{cfg.ReplicaID: cfg.RaftAddress}
 	for _, k := range Kinds {
 		k := k
 		rc := config.Config{
-			ReplicaID:          cfg.ReplicaID,
-			ShardID:            uint64(k.Shard),
-			ElectionRTT:        cfg.ElectionRTT,
-			HeartbeatRTT:       cfg.HeartbeatRTT,
-			CheckQuorum:        true,
-			SnapshotEntries:    cfg.SnapshotEntries,
-			CompactionOverhead: cfg.SnapshotEntries / 10,
+			ReplicaID:    cfg.ReplicaID,
+			ShardID:      uint64(k.Shard),
+			ElectionRTT:  cfg.ElectionRTT,
+			HeartbeatRTT: cfg.HeartbeatRTT,
+			CheckQuorum:  true,
 		}
 		create := func(uint64, uint64) sm.IConcurrentStateMachine {
 			m := k.New(sink)
@@ -95,6 +100,7 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 			return nil, fmt.Errorf("host: start %s shard: %w", k.Name, err)
 		}
 	}
+	go h.snapshotLoop()
 	return h, nil
 }
 
@@ -102,7 +108,11 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 func (h *Host) KV() *kv.SM { return h.kv }
 
 // Close stops every replica and the NodeHost.
-func (h *Host) Close() { h.nh.Close() }
+func (h *Host) Close() {
+	close(h.stop)
+	<-h.done
+	h.nh.Close()
+}
 
 // Propose appends data to shard and waits until it is committed and applied
 // locally. Errors that guarantee the entry was not appended (shard not

@@ -39,8 +39,11 @@ func WriteSnapshot(w io.Writer, s *State) error {
 	putU(uint64(s.entries.Len()))
 	var err error
 	var buf []byte
+	var p events.KVEntry // reused: a snapshot of a big state must not allocate per key
 	s.entries.Ascend(func(e *events.Entry) bool {
-		buf, err = proto.MarshalOptions{}.MarshalAppend(buf[:0], e.ToProto())
+		p.Key, p.Value, p.Flags, p.Session = e.Key, e.Value, e.Flags, e.Session
+		p.CreateIndex, p.ModifyIndex, p.LockIndex = e.CreateIndex, e.ModifyIndex, e.LockIndex
+		buf, err = proto.MarshalOptions{}.MarshalAppend(buf[:0], &p)
 		if err != nil {
 			return false
 		}

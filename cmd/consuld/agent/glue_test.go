@@ -2,6 +2,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +20,11 @@ import (
 // protoactor, the Router and Client) with a short passivation time.
 func glue(t *testing.T, idle time.Duration) (*actors.Client, *actorkv.Router) {
 	t.Helper()
+	return glueWith(t, actorkv.Options{IdleAfter: idle})
+}
+
+func glueWith(t *testing.T, o actorkv.Options) (*actors.Client, *actorkv.Router) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +41,7 @@ func glue(t *testing.T, idle time.Duration) (*actors.Client, *actorkv.Router) {
 		return slog.New(slog.NewTextHandler(io.Discard, nil))
 	}))
 	t.Cleanup(sys.Shutdown)
-	r := actorkv.NewRouter(sys, func() actorkv.View { return h.KV().Current() }, raft{h}, actorkv.Options{IdleAfter: idle})
+	r := actorkv.NewRouter(sys, func() actorkv.View { return h.KV().Current() }, raft{h}, o)
 	sink.set(r)
 	return actors.NewClient(r, raft{h}, cluster{h: h, selfAddr: "127.0.0.1:8300"}, 1024), r
 }
@@ -154,4 +160,17 @@ func TestCancelledWatchIsWithdrawn(t *testing.T) {
 	<-done
 	<-done
 	waitFor(t, "passivation after cancel", func() bool { return r.Resident() == 0 })
+}
+
+// Past MaxResident, idle key actors passivate at once instead of waiting
+// out their idle time: a burst of writes to distinct keys stays bounded.
+func TestCrowdedActorsPassivateAtOnce(t *testing.T) {
+	c, r := glueWith(t, actorkv.Options{IdleAfter: time.Hour, MaxResident: 50})
+	ctx := context.Background()
+	for i := 0; i < 300; i++ {
+		if ok, err := c.KVPut(ctx, fmt.Sprintf("crowd/%d", i), []byte("x"), actors.PutOptions{}); !ok || err != nil {
+			t.Fatalf("put: %v %v", ok, err)
+		}
+	}
+	waitFor(t, "resident back under the cap", func() bool { return r.Resident() <= 50 })
 }

@@ -26,6 +26,9 @@ func nodeID(configured, dataDir string) (string, error) {
 	}
 	id := fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return "", fmt.Errorf("agent: create data dir: %w", err)
+		}
 		if err := os.WriteFile(path, []byte(id), 0o600); err != nil {
 			return "", fmt.Errorf("agent: persist node id: %w", err)
 		}

@@ -15,6 +15,8 @@ type Config struct {
 	Bootstrap bool
 	DevMode   bool
 	UI        bool // ui_config.enabled (or the legacy top-level ui)
+	// EnableDebug serves /debug/pprof on the HTTP API (enable_debug; on in -dev).
+	EnableDebug bool
 
 	BootstrapExpect int
 

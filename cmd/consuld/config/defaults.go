@@ -39,6 +39,7 @@ func applyDev(c *Config) {
 	c.BindAddr = "127.0.0.1"
 	c.ClientAddr = "127.0.0.1"
 	c.UI = true
+	c.EnableDebug = true
 	c.DataDir = ""
 	c.LogLevel = "debug"
 	c.Ports.GRPC = 8502

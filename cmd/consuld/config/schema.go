@@ -20,6 +20,7 @@ var schema = map[string]spec{
 	"node_id":          str(func(c *Config) *string { return &c.NodeID }, checkNodeID),
 	"log_level":        str(func(c *Config) *string { return &c.LogLevel }, checkLogLevel),
 	"log_json":         boolean(func(c *Config) *bool { return &c.LogJSON }),
+	"enable_debug":     boolean(func(c *Config) *bool { return &c.EnableDebug }),
 	"server":           boolean(func(c *Config) *bool { return &c.Server }),
 	"bootstrap":        boolean(func(c *Config) *bool { return &c.Bootstrap }),
 	"bootstrap_expect": integer(func(c *Config) *int { return &c.BootstrapExpect }, checkNonNegative),
