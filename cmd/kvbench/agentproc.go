@@ -135,7 +135,7 @@ func startAgent(ctx context.Context, bin, dir, name string, dev bool, extra []st
 	}
 	// http_max_conns_per_client 0: the blocking test opens 11,000
 	// connections from 127.0.0.1 (Consul's default limit is 200).
-	cfg := fmt.Sprintf(`{"ports": {"raft": %d}, "limits": {"http_max_conns_per_client": 0}}`, ports[6])
+	cfg := fmt.Sprintf(`{"ports": {"raft": %d}, "limits": {"http_max_conns_per_client": 0}, "enable_debug": true}`, ports[6])
 	cfgPath := filepath.Join(adir, "kvbench.json")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return nil, err

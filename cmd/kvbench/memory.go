@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,6 +22,7 @@ func memKey(i int) string { return fmt.Sprintf("mem/%06d", i) }
 type memResult struct {
 	mode                   string
 	idle, written, settled int64 // RSS bytes
+	heapIdle, heapSettled  int64 // Go live heap after a forced GC (from /debug/pprof/heap)
 	rawBytes               int64 // key + value bytes written
 	took                   time.Duration
 	errors                 int
@@ -36,6 +41,7 @@ func measureMemory(ctx context.Context, a *agent, lc *loadClient, mode string) (
 		return m, err
 	}
 	m.threads, _ = procStatus(a.pid(), "Threads")
+	m.heapIdle, _ = liveHeap(ctx, a)
 	progress("%s: RSS idle %s; writing %d keys", mode, mib(m.idle), memKeys)
 	put := putOp(lc.c, a.base, func(_, n int) string { return "/v1/kv/" + memKey(n) })
 	m.errors, m.firstErr, m.took = fill(ctx, memConc, memKeys, func(ctx context.Context, n int) error { return put(ctx, 0, n) })
@@ -55,5 +61,26 @@ func measureMemory(ctx context.Context, a *agent, lc *loadClient, mode string) (
 		return m, err
 	}
 	m.threads2, _ = procStatus(a.pid(), "Threads")
+	m.heapSettled, _ = liveHeap(ctx, a)
 	return m, nil
+}
+
+// liveHeap asks the agent's profiler for HeapAlloc right after a GC: the
+// bytes the agent really keeps, which RSS hides behind pages Go has not
+// returned to the OS yet.
+func liveHeap(ctx context.Context, a *agent) (int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", a.base+"/debug/pprof/heap?gc=1&debug=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
+			return strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no HeapAlloc in the heap profile")
 }

@@ -55,9 +55,10 @@ func (r *report) fsync(label string, res result) {
 
 func (r *report) memory(m memResult) {
 	r.mems = append(r.mems, m)
-	r.printf("Memory/%s: idle=%s  written=%s  settled=%s  raw=%s  growth=%.1fx/%.1fx  errors=%d\n",
+	r.printf("Memory/%s: idle=%s  written=%s  settled=%s  raw=%s  growth=%.1fx/%.1fx  heap=%s->%s (%.1fx)  errors=%d\n",
 		m.mode, mib(m.idle), mib(m.written), mib(m.settled), mib(m.rawBytes),
-		ratio(m.written-m.idle, m.rawBytes), ratio(m.settled-m.idle, m.rawBytes), m.errors)
+		ratio(m.written-m.idle, m.rawBytes), ratio(m.settled-m.idle, m.rawBytes),
+		mib(m.heapIdle), mib(m.heapSettled), ratio(m.heapSettled-m.heapIdle, m.rawBytes), m.errors)
 }
 
 func (r *report) blocking(b blockResult) {
@@ -146,6 +147,9 @@ func (r *report) summary(conc []int) {
 		r.printf("  %-18s %s  growth %s = %.2fx raw  target <= 3x: %s  (threads %d)\n",
 			memSettle.String()+" later", mib(m.settled), mib(m.settled-m.idle), ratio(m.settled-m.idle, m.rawBytes),
 			metStr(ratio(m.settled-m.idle, m.rawBytes) <= 3), m.threads2)
+		r.printf("  %-18s %s -> %s  growth %s = %.2fx raw  target <= 3x: %s\n",
+			"live heap (GC'd)", mib(m.heapIdle), mib(m.heapSettled), mib(m.heapSettled-m.heapIdle),
+			ratio(m.heapSettled-m.heapIdle, m.rawBytes), metStr(ratio(m.heapSettled-m.heapIdle, m.rawBytes) <= 3))
 		if m.mode == "dev" {
 			r.printf("  (dev keeps the Raft log on an in-memory FS: its growth includes the log, up to a snapshot's compaction)\n")
 		}
