@@ -22,6 +22,18 @@ var corpusCases = map[string]Event{
 	"v1-KeyDeleted-plain":     &KeyDeleted{Key: "cas/new"},
 	"v1-KeyDeleted-cas":       &KeyDeleted{Key: "a/b", Cas: true, CasIndex: 12},
 	"v1-PrefixDeleted":        &PrefixDeleted{Prefix: "redis/"},
+	"v1-CatalogRegistered-full": &CatalogRegistered{
+		Node: &Node{Id: "dddccf28-9eb1-9e64-e677-80acc11fbe18", Node: "vm", Address: "127.0.0.1", Datacenter: "dc1",
+			TaggedAddresses: map[string]string{"lan": "127.0.0.1"}, Meta: map[string]string{"consul-version": "1.22.7"}},
+		Service: &Service{Node: "vm", Id: "web-8081", Service: "web", Tags: []string{"rails", "broken"}, Port: 8081,
+			Weights: &ServiceWeights{Passing: 1, Warning: 1}, Meta: map[string]string{"v": "1"}},
+		Checks: []*Check{{Node: "vm", CheckId: "web-8081-http", Name: "HTTP on 127.0.0.1:8081", Status: "critical",
+			ServiceId: "web-8081", ServiceName: "web", Type: "http", Interval: "2s", Timeout: "1s"}},
+	},
+	"v1-CatalogRegistered-node":   &CatalogRegistered{Node: &Node{Node: "ext-node-1", Address: "127.0.9.1"}, SkipNodeUpdate: true},
+	"v1-CatalogDeregistered-node": &CatalogDeregistered{Node: "ext-node-1"},
+	"v1-CatalogDeregistered-svc":  &CatalogDeregistered{Node: "vm", ServiceId: "web"},
+	"v1-CheckStatusUpdated":       &CheckStatusUpdated{Node: "vm", CheckId: "serfHealth", Status: "passing", Output: "Agent alive and reachable"},
 }
 
 // TestCorpusDecodes decodes every encoded event ever shipped and compares it

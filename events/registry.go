@@ -11,6 +11,10 @@ var kinds = map[Type]kind{
 	TypeKeyWritten:    {"KeyWritten", func() Event { return new(KeyWritten) }},
 	TypeKeyDeleted:    {"KeyDeleted", func() Event { return new(KeyDeleted) }},
 	TypePrefixDeleted: {"PrefixDeleted", func() Event { return new(PrefixDeleted) }},
+
+	TypeCatalogRegistered:   {"CatalogRegistered", func() Event { return new(CatalogRegistered) }},
+	TypeCatalogDeregistered: {"CatalogDeregistered", func() Event { return new(CatalogDeregistered) }},
+	TypeCheckStatusUpdated:  {"CheckStatusUpdated", func() Event { return new(CheckStatusUpdated) }},
 }
 
 // upcaster turns an old envelope version's payload into a current event.

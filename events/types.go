@@ -9,14 +9,18 @@ const (
 	TypeKeyWritten    Type = 1
 	TypeKeyDeleted    Type = 2
 	TypePrefixDeleted Type = 3
+
+	TypeCatalogRegistered   Type = 4
+	TypeCatalogDeregistered Type = 5
+	TypeCheckStatusUpdated  Type = 6
 )
 
 // Shard identifies a Raft group. Each shard has its own index space.
 type Shard uint64
 
 const (
-	ShardKV Shard = 1
-	// ShardCatalog (2) is reserved for the catalog.
+	ShardKV      Shard = 1
+	ShardCatalog Shard = 2
 )
 
 // Event is a past-tense fact carried in the log.
@@ -28,6 +32,10 @@ type Event interface {
 func (*KeyWritten) EventType() Type    { return TypeKeyWritten }
 func (*KeyDeleted) EventType() Type    { return TypeKeyDeleted }
 func (*PrefixDeleted) EventType() Type { return TypePrefixDeleted }
+
+func (*CatalogRegistered) EventType() Type   { return TypeCatalogRegistered }
+func (*CatalogDeregistered) EventType() Type { return TypeCatalogDeregistered }
+func (*CheckStatusUpdated) EventType() Type  { return TypeCheckStatusUpdated }
 
 // Outcome is what applying an event decided. It is a value, never an error:
 // domain refusals (a failed check-and-set) are ordinary results.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/catalog"
 	"github.com/consuld/consuld/fsm/kv"
 )
 
@@ -45,6 +46,7 @@ type Host struct {
 	nh   *dragonboat.NodeHost
 	cfg  Config
 	kv   *kv.SM
+	cat  *catalog.SM
 	stop chan struct{}
 	done chan struct{}
 }
@@ -90,8 +92,11 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 		}
 		create := func(uint64, uint64) sm.IConcurrentStateMachine {
 			m := k.New(sink)
-			if km, ok := m.(*kv.SM); ok {
-				h.kv = km
+			switch sm := m.(type) {
+			case *kv.SM:
+				h.kv = sm
+			case *catalog.SM:
+				h.cat = sm
 			}
 			return m
 		}
@@ -103,6 +108,9 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 	go h.snapshotLoop()
 	return h, nil
 }
+
+// Catalog returns the catalog state machine.
+func (h *Host) Catalog() *catalog.SM { return h.cat }
 
 // KV returns the kv state machine.
 func (h *Host) KV() *kv.SM { return h.kv }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/catalog"
 	"github.com/consuld/consuld/fsm/kv"
 )
 
@@ -16,8 +17,8 @@ type Kind struct {
 	New   func(sink fsm.Sink) sm.IConcurrentStateMachine
 }
 
-// Kinds lists every shard kind a server runs. The catalog shard joins with
-// the catalog feature.
+// Kinds lists every shard kind a server runs.
 var Kinds = []Kind{
 	{Name: "kv", Shard: events.ShardKV, New: func(s fsm.Sink) sm.IConcurrentStateMachine { return kv.New(s) }},
+	{Name: "catalog", Shard: events.ShardCatalog, New: func(s fsm.Sink) sm.IConcurrentStateMachine { return catalog.New(s) }},
 }

@@ -47,8 +47,11 @@ func (h *Host) snapshotLoop() {
 
 // applied is the last index a shard's state machine applied.
 func (h *Host) applied(shard uint64) uint64 {
-	if events.Shard(shard) == events.ShardKV && h.kv != nil {
+	switch {
+	case events.Shard(shard) == events.ShardKV && h.kv != nil:
 		return h.kv.Current().Applied()
+	case events.Shard(shard) == events.ShardCatalog && h.cat != nil:
+		return h.cat.Current().Applied()
 	}
 	return 0
 }

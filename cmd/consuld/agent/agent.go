@@ -110,7 +110,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	if c.DataDir != "" {
 		hc.Dir = filepath.Join(c.DataDir, "raft")
 	}
-	sink := &lateSink{}
+	sink := &shardSinks{}
 	a.host, err = host.Open(hc, sink)
 	if err != nil {
 		return nil, err
@@ -120,7 +120,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	}))
 	prop := raft{a.host}
 	router := actorkv.NewRouter(a.sys, func() actorkv.View { return a.host.KV().Current() }, prop, actorkv.Options{})
-	sink.set(router)
+	sink.set(events.ShardKV, router)
 	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
 	if err := a.serveHTTP(httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug})); err != nil {
 		a.Shutdown()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/consuld/consuld/actors"
 	actorkv "github.com/consuld/consuld/actors/kv"
+	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm/host"
 )
 
@@ -31,7 +32,7 @@ func glueWith(t *testing.T, o actorkv.Options) (*actors.Client, *actorkv.Router)
 	}
 	addr := l.Addr().String()
 	l.Close()
-	sink := &lateSink{}
+	sink := &shardSinks{}
 	h, err := host.Open(host.Config{RaftAddress: addr, ReplicaID: 1, RTTMillisecond: 5, ElectionRTT: 10, HeartbeatRTT: 1}, sink)
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +43,7 @@ func glueWith(t *testing.T, o actorkv.Options) (*actors.Client, *actorkv.Router)
 	}))
 	t.Cleanup(sys.Shutdown)
 	r := actorkv.NewRouter(sys, func() actorkv.View { return h.KV().Current() }, raft{h}, o)
-	sink.set(r)
+	sink.set(events.ShardKV, r)
 	return actors.NewClient(r, raft{h}, cluster{h: h, selfAddr: "127.0.0.1:8300"}, 1024), r
 }
 
