@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consuld/consuld/actors/catalog"
 	"github.com/consuld/consuld/actors/consensus"
 	"github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/events"
@@ -56,6 +57,7 @@ type Cluster interface {
 // Client is the facade frontends call.
 type Client struct {
 	kv       *kv.Router
+	cat      *catalog.Watcher
 	prop     consensus.Proposer
 	cluster  Cluster
 	maxValue int

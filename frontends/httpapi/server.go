@@ -14,6 +14,8 @@ import (
 type Options struct {
 	Pretty bool // indent JSON on every response (Consul does in -dev)
 	Debug  bool // serve /debug/pprof (enable_debug)
+	// Datacenter is this agent's datacenter (catalog answers, datacenters).
+	Datacenter string
 }
 
 // API serves /v1 over an actors.Client.

@@ -98,6 +98,7 @@ func setMeta(h http.Header, m *actors.Meta) {
 func errorStatus(err error) (int, string) {
 	var tooLarge *actors.ValueTooLargeError
 	var bad badRequest
+	var unknownSvc *actors.UnknownServiceError
 	switch {
 	case errors.As(err, &bad):
 		return http.StatusBadRequest, err.Error()
@@ -105,6 +106,8 @@ func errorStatus(err error) (int, string) {
 		return http.StatusRequestEntityTooLarge, err.Error()
 	case errors.Is(err, actors.ErrMissingKey), errors.Is(err, actors.ErrKeyTooLong),
 		errors.Is(err, actors.ErrKeyNUL), errors.Is(err, actors.ErrKeyDotDot):
+		return http.StatusBadRequest, err.Error()
+	case errors.As(err, &unknownSvc):
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, actors.ErrNoLeader):
 		return http.StatusInternalServerError, err.Error()

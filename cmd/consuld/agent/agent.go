@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/consuld/consuld/actors"
+	actorcat "github.com/consuld/consuld/actors/catalog"
 	actorkv "github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/cmd/consuld/config"
 	"github.com/consuld/consuld/events"
@@ -121,12 +122,20 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	prop := raft{a.host}
 	router := actorkv.NewRouter(a.sys, func() actorkv.View { return a.host.KV().Current() }, prop, actorkv.Options{})
 	sink.set(events.ShardKV, router)
+	watcher := actorcat.NewWatcher(a.sys, func() actorcat.View { return a.host.Catalog().Current() })
+	sink.set(events.ShardCatalog, watcher)
 	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
-	if err := a.serveHTTP(httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug})); err != nil {
+	client.AttachCatalog(watcher)
+	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter})
+	if err := a.serveHTTP(api); err != nil {
 		a.Shutdown()
 		return nil, err
 	}
-	go a.watchLeader()
+	go func() {
+		if a.watchLeader() {
+			a.registerSelf(client, selfRegistration(id, c.NodeName, c.Datacenter, ip))
+		}
+	}()
 	return a, nil
 }
 
@@ -158,20 +167,24 @@ func (a *Agent) serveHTTP(h http.Handler) error {
 // HTTPAddrs are the HTTP listeners' addresses.
 func (a *Agent) HTTPAddrs() []net.Addr { return a.addrs }
 
-// watchLeader logs when the shards first have a leader.
-func (a *Agent) watchLeader() {
+// watchLeader logs when the shards first have a leader; false if the agent
+// stopped first.
+func (a *Agent) watchLeader() bool {
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		err := a.host.Barrier(ctx, events.ShardKV)
+		if err == nil {
+			err = a.host.Barrier(ctx, events.ShardCatalog)
+		}
 		cancel()
 		if err == nil {
 			a.log.Info("consul: cluster leadership acquired")
 			a.log.Info("consul: New leader elected", "payload", a.cfg.NodeName)
-			return
+			return true
 		}
 		select {
 		case <-a.done:
-			return
+			return false
 		case <-time.After(10 * time.Millisecond):
 		}
 	}

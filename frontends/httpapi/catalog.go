@@ -1,0 +1,223 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/consuld/consuld/actors"
+	"github.com/consuld/consuld/actors/catalog"
+	"github.com/consuld/consuld/events"
+)
+
+// maxRegisterBody bounds catalog register/deregister bodies.
+const maxRegisterBody = 1 << 20
+
+type registerService struct {
+	ID                string
+	Service           string
+	Tags              []string
+	Address           string
+	Meta              map[string]string
+	Port              int32
+	Weights           *weightsJSON
+	EnableTagOverride bool
+	Kind              string
+}
+
+type registerCheck struct {
+	Node, CheckID, Name, Status, Notes, Output, ServiceID string
+	Definition                                            struct{ Interval, Timeout string }
+	Type                                                  string
+}
+
+type registerRequest struct {
+	ID, Node, Address, Datacenter string
+	TaggedAddresses, NodeMeta     map[string]string
+	Service                       *registerService
+	Check                         *registerCheck
+	Checks                        []*registerCheck
+	SkipNodeUpdate                bool
+}
+
+type deregisterRequest struct {
+	Node, ServiceID, CheckID, Datacenter string
+}
+
+// decodeBody decodes a JSON request body with Consul's error text.
+func decodeBody(c echo.Context, v any) error {
+	b, err := io.ReadAll(io.LimitReader(c.Request().Body, maxRegisterBody+1))
+	if err != nil {
+		return badRequest("Request decode failed: " + err.Error())
+	}
+	if len(b) > maxRegisterBody {
+		return badRequest("Request decode failed: body too large")
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		msg := err.Error()
+		if strings.HasPrefix(msg, "unexpected end of JSON input") {
+			msg = "unexpected EOF" // compat: Consul's decoder says this
+		}
+		return badRequest("Request decode failed: " + msg) // compat
+	}
+	return nil
+}
+
+func (a *API) catalogRegister(c echo.Context) (any, *actors.Meta, error) {
+	var r registerRequest
+	if err := decodeBody(c, &r); err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case r.Node == "":
+		return nil, nil, badRequest("Must provide node") // compat
+	case r.Address == "":
+		return nil, nil, badRequest("Must provide address") // compat
+	case r.Service != nil && r.Service.Service == "":
+		return nil, nil, badRequest("Must provide service name") // compat
+	}
+	ev := &events.CatalogRegistered{SkipNodeUpdate: r.SkipNodeUpdate, Node: &events.Node{Id: r.ID, Node: r.Node,
+		Address: r.Address, Datacenter: a.opts.Datacenter, TaggedAddresses: r.TaggedAddresses, Meta: r.NodeMeta}}
+	if s := r.Service; s != nil {
+		if s.ID == "" {
+			s.ID = s.Service
+		}
+		ev.Service = &events.Service{Id: s.ID, Service: s.Service, Tags: s.Tags, Address: s.Address, Meta: s.Meta,
+			Port: s.Port, EnableTagOverride: s.EnableTagOverride, Kind: s.Kind}
+		if s.Weights != nil {
+			ev.Service.Weights = &events.ServiceWeights{Passing: s.Weights.Passing, Warning: s.Weights.Warning}
+		}
+	}
+	checks := r.Checks
+	if r.Check != nil {
+		checks = append([]*registerCheck{r.Check}, checks...)
+	}
+	for _, ch := range checks {
+		if ch.CheckID == "" {
+			ch.CheckID = ch.Name
+		}
+		if ch.CheckID == "" {
+			return nil, nil, badRequest("Must provide check ID or name")
+		}
+		ev.Checks = append(ev.Checks, &events.Check{CheckId: ch.CheckID, Name: ch.Name, Status: ch.Status, Notes: ch.Notes,
+			Output: ch.Output, ServiceId: ch.ServiceID, Type: ch.Type, Interval: ch.Definition.Interval, Timeout: ch.Definition.Timeout})
+	}
+	if err := a.c.CatalogRegister(c.Request().Context(), ev); err != nil {
+		return nil, nil, err
+	}
+	return true, nil, nil
+}
+
+func (a *API) catalogDeregister(c echo.Context) (any, *actors.Meta, error) {
+	var r deregisterRequest
+	if err := decodeBody(c, &r); err != nil {
+		return nil, nil, err
+	}
+	if r.Node == "" {
+		return nil, nil, badRequest("Must provide node") // compat
+	}
+	ev := &events.CatalogDeregistered{Node: r.Node, ServiceId: r.ServiceID, CheckId: r.CheckID}
+	if err := a.c.CatalogDeregister(c.Request().Context(), ev); err != nil {
+		return nil, nil, err
+	}
+	return true, nil, nil
+}
+
+func (a *API) catalogDatacenters(c echo.Context) (any, *actors.Meta, error) {
+	return []string{a.opts.Datacenter}, nil, nil
+}
+
+// read runs a catalog read over scope with the request's query options.
+func (a *API) read(c echo.Context, scope catalog.Scope) (catalog.View, *actors.Meta, error) {
+	q, err := parseQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
+	v, m, err := a.c.CatalogRead(c.Request().Context(), scope, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, &m, nil
+}
+
+func (a *API) catalogNodes(c echo.Context) (any, *actors.Meta, error) {
+	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNodes})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []nodeJSON{}
+	v.Nodes(func(n *events.Node) bool { out = append(out, nodeWire(n)); return true })
+	return out, m, nil
+}
+
+func (a *API) catalogServices(c echo.Context) (any, *actors.Meta, error) {
+	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeServices})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string][]string{}
+	v.ServiceNames(func(name string) bool {
+		tags := []string{}
+		v.Instances(name, func(s *events.Service) bool {
+			for _, t := range s.Tags {
+				if !slices.Contains(tags, t) {
+					tags = append(tags, t)
+				}
+			}
+			return true
+		})
+		out[name] = tags
+		return true
+	})
+	return out, m, nil
+}
+
+// hasTags reports whether s carries every tag asked for (?tag repeatable).
+func hasTags(s *events.Service, tags []string) bool {
+	for _, t := range tags {
+		if !slices.Contains(s.Tags, t) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *API) catalogService(c echo.Context) (any, *actors.Meta, error) {
+	name := c.Param("service")
+	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
+	if err != nil {
+		return nil, nil, err
+	}
+	tags := c.QueryParams()["tag"]
+	out := []catalogServiceJSON{}
+	v.Instances(name, func(s *events.Service) bool {
+		if n, ok := v.Node(s.Node); ok && hasTags(s, tags) {
+			out = append(out, catalogServiceWire(n, s))
+		}
+		return true
+	})
+	return out, m, nil
+}
+
+type nodeServicesJSON struct {
+	Node     nodeJSON
+	Services map[string]healthServiceJSON
+}
+
+func (a *API) catalogNode(c echo.Context) (any, *actors.Meta, error) {
+	name := c.Param("node")
+	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNode, Name: name})
+	if err != nil {
+		return nil, nil, err
+	}
+	n, ok := v.Node(name)
+	if !ok {
+		return nil, m, nil // Consul answers null for an unknown node
+	}
+	out := nodeServicesJSON{Node: nodeWire(n), Services: map[string]healthServiceJSON{}}
+	v.NodeServices(name, func(s *events.Service) bool { out.Services[s.Id] = healthServiceWire(s); return true })
+	return out, m, nil
+}
