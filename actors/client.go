@@ -10,6 +10,7 @@ import (
 	"github.com/consuld/consuld/actors/catalog"
 	"github.com/consuld/consuld/actors/consensus"
 	"github.com/consuld/consuld/actors/kv"
+	"github.com/consuld/consuld/actors/local"
 	"github.com/consuld/consuld/events"
 )
 
@@ -58,6 +59,7 @@ type Cluster interface {
 type Client struct {
 	kv       *kv.Router
 	cat      *catalog.Watcher
+	local    *local.Agent
 	prop     consensus.Proposer
 	cluster  Cluster
 	maxValue int

@@ -49,8 +49,8 @@ func (p *H2Ping) Probe(ctx context.Context) Result {
 	defer stop()
 
 	if err := h2ping(conn); err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
+		if ctxErr := contextErr(ctx); ctxErr != nil {
+			err = ctxErr // Consul reports the context's error, not the socket's
 		}
 		return critical(fmt.Sprintf("HTTP2 ping failed: %s", err)) // compat: Consul's text
 	}
@@ -64,7 +64,7 @@ const (
 	h2FramePing     = 0x6
 	h2FrameGoAway   = 0x7
 	h2FlagAck       = 0x1
-	h2MaxFrame      = 1 << 24 // the largest length a frame header can carry
+	h2MaxFrame      = 1 << 14 // SETTINGS_MAX_FRAME_SIZE, which we leave at its default
 )
 
 var errGoAway = errors.New("server sent GOAWAY")
@@ -86,7 +86,10 @@ func h2ping(conn net.Conn) error {
 		}
 		length := int(hdr[0])<<16 | int(hdr[1])<<8 | int(hdr[2])
 		typ, flags := hdr[3], hdr[4]
-		payload := make([]byte, min(length, h2MaxFrame))
+		if length > h2MaxFrame {
+			return fmt.Errorf("frame of %d bytes exceeds the %d-byte maximum", length, h2MaxFrame)
+		}
+		payload := make([]byte, length)
 		if _, err := io.ReadFull(conn, payload); err != nil {
 			return err
 		}

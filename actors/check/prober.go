@@ -58,6 +58,19 @@ func withTimeout(ctx context.Context, timeout, def time.Duration) (context.Conte
 	return context.WithTimeout(ctx, timeout)
 }
 
+// contextErr is ctx.Err(), or DeadlineExceeded once ctx's deadline has
+// passed even if its timer has not fired yet (a socket deadline set to the
+// same instant can expire first).
+func contextErr(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
 func tlsConfig(skipVerify bool, serverName string) *tls.Config {
 	return &tls.Config{InsecureSkipVerify: skipVerify, ServerName: serverName} //nolint:gosec // the check's own tls_skip_verify
 }

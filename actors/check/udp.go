@@ -58,5 +58,5 @@ func (p *UDP) Probe(ctx context.Context) Result {
 
 func timedOut(ctx context.Context, err error) bool {
 	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout() || errors.Is(ctx.Err(), context.DeadlineExceeded)
+	return errors.As(err, &ne) && ne.Timeout() || errors.Is(contextErr(ctx), context.DeadlineExceeded)
 }

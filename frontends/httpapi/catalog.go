@@ -143,25 +143,59 @@ func (a *API) read(c echo.Context, scope catalog.Scope) (catalog.View, *actors.M
 	return v, &m, nil
 }
 
+// The list endpoints below take Consul's ?filter and ?node-meta=key:value
+// (filter.go). ?near is accepted and ignored: with no network coordinates
+// yet, answers keep their usual order. Each handler parses its parameters
+// (a bad filter is a 400 before any read), reads a View and hands it to a
+// pure ...Answer function.
+
 func (a *API) catalogNodes(c echo.Context) (any, *actors.Meta, error) {
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNodes})
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []nodeJSON{}
-	v.Nodes(func(n *events.Node) bool { out = append(out, nodeWire(n)); return true })
+	out, err := catalogNodesAnswer(v, lq)
+	if err != nil {
+		return nil, nil, err
+	}
 	return out, m, nil
 }
 
+// catalogNodesAnswer lists the nodes matching ?node-meta and ?filter.
+func catalogNodesAnswer(v catalog.View, lq listQuery) ([]nodeJSON, error) {
+	out := newCollector[nodeJSON](lq.filter)
+	v.Nodes(func(n *events.Node) bool {
+		return !matchNodeMeta(n.Meta, lq.nodeMeta) || out.add(nodeWire(n))
+	})
+	return out.result()
+}
+
 func (a *API) catalogServices(c echo.Context) (any, *actors.Meta, error) {
+	// Only ?node-meta here: ?filter on this endpoint is not implemented.
+	lq := listQuery{nodeMeta: parseNodeMeta(c.QueryParams())}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeServices})
 	if err != nil {
 		return nil, nil, err
 	}
+	return catalogServicesAnswer(v, lq), m, nil
+}
+
+// catalogServicesAnswer maps each service name to the union of its tags.
+// With ?node-meta only instances on matching nodes count, and a service
+// with none is left out.
+func catalogServicesAnswer(v catalog.View, lq listQuery) map[string][]string {
 	out := map[string][]string{}
 	v.ServiceNames(func(name string) bool {
-		tags := []string{}
+		tags, found := []string{}, false
 		v.Instances(name, func(s *events.Service) bool {
+			if lq.nodeMeta != nil && !nodeMatches(v, s.Node, lq.nodeMeta) {
+				return true
+			}
+			found = true
 			for _, t := range s.Tags {
 				if !slices.Contains(tags, t) {
 					tags = append(tags, t)
@@ -169,10 +203,19 @@ func (a *API) catalogServices(c echo.Context) (any, *actors.Meta, error) {
 			}
 			return true
 		})
-		out[name] = tags
+		if found || lq.nodeMeta == nil {
+			out[name] = tags
+		}
 		return true
 	})
-	return out, m, nil
+	return out
+}
+
+// nodeMatches reports whether the node named node exists and its meta
+// matches the ?node-meta pairs.
+func nodeMatches(v catalog.View, node string, meta map[string]string) bool {
+	n, ok := v.Node(node)
+	return ok && matchNodeMeta(n.Meta, meta)
 }
 
 // hasTags reports whether s carries every tag asked for (?tag repeatable).
@@ -187,19 +230,33 @@ func hasTags(s *events.Service, tags []string) bool {
 
 func (a *API) catalogService(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
 	if err != nil {
 		return nil, nil, err
 	}
-	tags := c.QueryParams()["tag"]
-	out := []catalogServiceJSON{}
-	v.Instances(name, func(s *events.Service) bool {
-		if n, ok := v.Node(s.Node); ok && hasTags(s, tags) {
-			out = append(out, catalogServiceWire(n, s))
-		}
-		return true
-	})
+	out, err := catalogServiceAnswer(v, name, lq)
+	if err != nil {
+		return nil, nil, err
+	}
 	return out, m, nil
+}
+
+// catalogServiceAnswer lists the instances of a service with ?tag, on
+// nodes matching ?node-meta, then narrowed by ?filter.
+func catalogServiceAnswer(v catalog.View, name string, lq listQuery) ([]catalogServiceJSON, error) {
+	out := newCollector[catalogServiceJSON](lq.filter)
+	v.Instances(name, func(s *events.Service) bool {
+		n, ok := v.Node(s.Node)
+		if !ok || !hasTags(s, lq.tags) || !matchNodeMeta(n.Meta, lq.nodeMeta) {
+			return true
+		}
+		return out.add(catalogServiceWire(n, s))
+	})
+	return out.result()
 }
 
 type nodeServicesJSON struct {
@@ -209,15 +266,44 @@ type nodeServicesJSON struct {
 
 func (a *API) catalogNode(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("node")
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNode, Name: name})
 	if err != nil {
 		return nil, nil, err
 	}
+	out, err := catalogNodeAnswer(v, name, lq)
+	if err != nil {
+		return nil, nil, err
+	}
+	// A nil *nodeServicesJSON encodes as null: Consul's answer for an
+	// unknown node (a plain nil would be an empty body).
+	return out, m, nil
+}
+
+// catalogNodeAnswer is a node and its services, ?filter selecting among the
+// services; nil for an unknown node.
+func catalogNodeAnswer(v catalog.View, name string, lq listQuery) (*nodeServicesJSON, error) {
 	n, ok := v.Node(name)
 	if !ok {
-		return nil, m, nil // Consul answers null for an unknown node
+		return nil, nil
 	}
-	out := nodeServicesJSON{Node: nodeWire(n), Services: map[string]healthServiceJSON{}}
-	v.NodeServices(name, func(s *events.Service) bool { out.Services[s.Id] = healthServiceWire(s); return true })
-	return out, m, nil
+	out := &nodeServicesJSON{Node: nodeWire(n), Services: map[string]healthServiceJSON{}}
+	var err error
+	v.NodeServices(name, func(s *events.Service) bool {
+		w, keep := healthServiceWire(s), true
+		if lq.filter != nil {
+			keep, err = lq.filter.match(w)
+		}
+		if keep {
+			out.Services[s.Id] = w
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

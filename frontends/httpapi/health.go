@@ -23,57 +23,101 @@ func serviceHealth(v catalog.View, s *events.Service) []*events.Check {
 
 func (a *API) healthService(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
 	if err != nil {
 		return nil, nil, err
 	}
-	params := c.QueryParams()
-	_, passing := params["passing"]
-	tags := params["tag"]
-	out := []healthEntryJSON{}
+	out, err := healthServiceAnswer(v, name, lq)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, m, nil
+}
+
+// healthServiceAnswer lists the instances of a service with their node and
+// health checks: ?tag, ?node-meta and ?passing first, then ?filter over the
+// whole entry (Node.*, Service.*, Checks).
+func healthServiceAnswer(v catalog.View, name string, lq listQuery) ([]healthEntryJSON, error) {
+	out := newCollector[healthEntryJSON](lq.filter)
 	v.Instances(name, func(s *events.Service) bool {
 		n, ok := v.Node(s.Node)
-		if !ok || !hasTags(s, tags) {
+		if !ok || !hasTags(s, lq.tags) || !matchNodeMeta(n.Meta, lq.nodeMeta) {
 			return true
 		}
 		e := healthEntryJSON{Node: nodeWire(n), Service: healthServiceWire(s), Checks: []checkJSON{}}
 		for _, ch := range serviceHealth(v, s) {
-			if passing && ch.Status != "passing" {
+			if lq.passing && ch.Status != "passing" {
 				return true
 			}
 			e.Checks = append(e.Checks, checkWire(ch))
 		}
-		out = append(out, e)
-		return true
+		return out.add(e)
 	})
-	return out, m, nil
+	return out.result()
+}
+
+// checkNodeMatches reports whether ch is on a node matching ?node-meta
+// (always, when none was given).
+func checkNodeMatches(v catalog.View, ch *events.Check, meta map[string]string) bool {
+	return meta == nil || nodeMatches(v, ch.Node, meta)
 }
 
 func (a *API) healthChecks(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []checkJSON{}
-	v.Checks(func(ch *events.Check) bool {
-		if ch.ServiceName == name {
-			out = append(out, checkWire(ch))
-		}
-		return true
-	})
+	out, err := healthChecksAnswer(v, name, lq)
+	if err != nil {
+		return nil, nil, err
+	}
 	return out, m, nil
+}
+
+// healthChecksAnswer lists a service's checks on nodes matching ?node-meta,
+// narrowed by ?filter.
+func healthChecksAnswer(v catalog.View, name string, lq listQuery) ([]checkJSON, error) {
+	out := newCollector[checkJSON](lq.filter)
+	v.Checks(func(ch *events.Check) bool {
+		if ch.ServiceName != name || !checkNodeMatches(v, ch, lq.nodeMeta) {
+			return true
+		}
+		return out.add(checkWire(ch))
+	})
+	return out.result()
 }
 
 func (a *API) healthNode(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("node")
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNode, Name: name})
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []checkJSON{}
-	v.NodeChecks(name, func(ch *events.Check) bool { out = append(out, checkWire(ch)); return true })
+	out, err := healthNodeAnswer(v, name, lq)
+	if err != nil {
+		return nil, nil, err
+	}
 	return out, m, nil
+}
+
+// healthNodeAnswer lists a node's checks narrowed by ?filter.
+func healthNodeAnswer(v catalog.View, name string, lq listQuery) ([]checkJSON, error) {
+	out := newCollector[checkJSON](lq.filter)
+	v.NodeChecks(name, func(ch *events.Check) bool { return out.add(checkWire(ch)) })
+	return out.result()
 }
 
 func (a *API) healthState(c echo.Context) (any, *actors.Meta, error) {
@@ -83,16 +127,30 @@ func (a *API) healthState(c echo.Context) (any, *actors.Meta, error) {
 	default:
 		return nil, nil, badRequest("Invalid state") // compat
 	}
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
 	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeChecks})
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []checkJSON{}
-	v.Checks(func(ch *events.Check) bool {
-		if state == "any" || ch.Status == state {
-			out = append(out, checkWire(ch))
-		}
-		return true
-	})
+	out, err := healthStateAnswer(v, state, lq)
+	if err != nil {
+		return nil, nil, err
+	}
 	return out, m, nil
+}
+
+// healthStateAnswer lists the checks in state ("any" for all) on nodes
+// matching ?node-meta, narrowed by ?filter.
+func healthStateAnswer(v catalog.View, state string, lq listQuery) ([]checkJSON, error) {
+	out := newCollector[checkJSON](lq.filter)
+	v.Checks(func(ch *events.Check) bool {
+		if (state != "any" && ch.Status != state) || !checkNodeMatches(v, ch, lq.nodeMeta) {
+			return true
+		}
+		return out.add(checkWire(ch))
+	})
+	return out.result()
 }

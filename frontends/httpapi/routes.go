@@ -1,6 +1,10 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/consuld/consuld/actors/check"
+)
 
 type route struct {
 	method  string
@@ -28,5 +32,20 @@ func (a *API) routes() []route {
 		{http.MethodGet, "/v1/health/checks/:service", a.healthChecks},
 		{http.MethodGet, "/v1/health/node/:node", a.healthNode},
 		{http.MethodGet, "/v1/health/state/:state", a.healthState},
+		{http.MethodGet, "/v1/agent/self", a.agentSelf},
+		{http.MethodGet, "/v1/agent/members", a.agentMembers},
+		{http.MethodGet, "/v1/agent/services", a.agentServices},
+		{http.MethodGet, "/v1/agent/service/:id", a.agentService},
+		{http.MethodGet, "/v1/agent/checks", a.agentChecks},
+		{http.MethodPut, "/v1/agent/service/register", a.agentServiceRegister},
+		{http.MethodPut, "/v1/agent/service/deregister/:id", a.agentServiceDeregister},
+		{http.MethodPut, "/v1/agent/check/register", a.agentCheckRegister},
+		{http.MethodPut, "/v1/agent/check/deregister/:id", a.agentCheckDeregister},
+		{http.MethodPut, "/v1/agent/check/pass/:id", a.agentCheckTTL(check.StatusPassing)},
+		{http.MethodPut, "/v1/agent/check/warn/:id", a.agentCheckTTL(check.StatusWarning)},
+		{http.MethodPut, "/v1/agent/check/fail/:id", a.agentCheckTTL(check.StatusCritical)},
+		{http.MethodPut, "/v1/agent/check/update/:id", a.agentCheckUpdate},
+		{http.MethodGet, "/v1/agent/health/service/name/:key", a.agentHealth(false)},
+		{http.MethodGet, "/v1/agent/health/service/id/:key", a.agentHealth(true)},
 	}
 }

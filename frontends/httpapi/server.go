@@ -16,6 +16,7 @@ type Options struct {
 	Debug  bool // serve /debug/pprof (enable_debug)
 	// Datacenter is this agent's datacenter (catalog answers, datacenters).
 	Datacenter string
+	Self       Self
 }
 
 // API serves /v1 over an actors.Client.

@@ -23,6 +23,17 @@ type raw []byte
 // notFound is an empty 404 that still carries the query headers.
 type notFound struct{}
 
+// withStatus is a JSON answer with a status other than 200.
+type withStatus struct {
+	status int
+	v      any
+}
+
+// notFoundErr is a 404 with a text.
+type notFoundErr string
+
+func (n notFoundErr) Error() string { return string(n) }
+
 // badRequest is a 400 with Consul's text.
 type badRequest string
 
@@ -45,22 +56,33 @@ func (a *API) wrap(h handler) echo.HandlerFunc {
 		switch v := v.(type) {
 		case notFound:
 			return c.NoContent(http.StatusNotFound)
+		case withStatus:
+			b, err := a.encode(c, v.v)
+			if err != nil {
+				return writeError(c, http.StatusInternalServerError, err.Error())
+			}
+			return c.Blob(v.status, "application/json", b)
+		case nil:
+			return c.NoContent(http.StatusOK)
 		case raw:
 			hdr.Set("Content-Security-Policy", "sandbox")
 			hdr.Set("X-Content-Type-Options", "nosniff") // compat: XSS fix, keep
 			return c.Blob(http.StatusOK, "text/plain; charset=utf-8", v)
 		}
-		var b []byte
-		if _, pretty := c.QueryParams()["pretty"]; pretty || a.opts.Pretty {
-			b, err = json.MarshalIndent(v, "", "    ")
-		} else {
-			b, err = json.Marshal(v)
-		}
+		b, err := a.encode(c, v)
 		if err != nil {
 			return writeError(c, http.StatusInternalServerError, err.Error())
 		}
 		return c.Blob(http.StatusOK, "application/json", b)
 	}
+}
+
+// encode renders v as JSON, indented in dev mode or with ?pretty.
+func (a *API) encode(c echo.Context, v any) ([]byte, error) {
+	if _, pretty := c.QueryParams()["pretty"]; pretty || a.opts.Pretty {
+		return json.MarshalIndent(v, "", "    ")
+	}
+	return json.Marshal(v)
 }
 
 var (
@@ -98,10 +120,13 @@ func setMeta(h http.Header, m *actors.Meta) {
 func errorStatus(err error) (int, string) {
 	var tooLarge *actors.ValueTooLargeError
 	var bad badRequest
+	var nf notFoundErr
 	var unknownSvc *actors.UnknownServiceError
 	switch {
 	case errors.As(err, &bad):
 		return http.StatusBadRequest, err.Error()
+	case errors.As(err, &nf):
+		return http.StatusNotFound, err.Error()
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, err.Error()
 	case errors.Is(err, actors.ErrMissingKey), errors.Is(err, actors.ErrKeyTooLong),

@@ -22,6 +22,8 @@ import (
 	"github.com/consuld/consuld/actors"
 	actorcat "github.com/consuld/consuld/actors/catalog"
 	actorkv "github.com/consuld/consuld/actors/kv"
+	"github.com/consuld/consuld/actors/local"
+	"github.com/consuld/consuld/cmd/consuld/cli"
 	"github.com/consuld/consuld/cmd/consuld/config"
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/frontends/httpapi"
@@ -33,6 +35,7 @@ type Agent struct {
 	cfg   *config.Config
 	log   hclog.Logger
 	host  *host.Host
+	local *local.Agent
 	sys   *actor.ActorSystem
 	http  []*http.Server
 	addrs []net.Addr
@@ -126,14 +129,22 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	sink.set(events.ShardCatalog, watcher)
 	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
 	client.AttachCatalog(watcher)
-	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter})
+	self := selfRegistration(id, c.NodeName, c.Datacenter, ip)
+	a.local = local.Start(a.sys, local.Options{Node: self.Node, Catalog: client.CatalogSink(), Log: log,
+		PersistPath: localPath(c.DataDir)})
+	client.AttachLocal(a.local)
+	a.loadLocal(a.local) // before serving: the agent API answers from it at once
+	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter,
+		Self: httpapi.Self{NodeName: c.NodeName, NodeID: id, Address: ip, Version: cli.ConsulVersion,
+			Revision: "consuld " + cli.Version, Server: c.Server, SerfLANPort: c.Ports.SerfLAN, ServerPort: c.Ports.Server}})
 	if err := a.serveHTTP(api); err != nil {
 		a.Shutdown()
 		return nil, err
 	}
 	go func() {
 		if a.watchLeader() {
-			a.registerSelf(client, selfRegistration(id, c.NodeName, c.Datacenter, ip))
+			a.registerSelf(client, self)
+			a.local.Resync()
 		}
 	}()
 	return a, nil
@@ -199,6 +210,9 @@ func (a *Agent) Shutdown() {
 		if s.Shutdown(ctx) != nil {
 			s.Close() // parked blocking queries do not finish by themselves
 		}
+	}
+	if a.local != nil {
+		a.local.Stop()
 	}
 	if a.sys != nil {
 		a.sys.Shutdown()

@@ -42,10 +42,12 @@ type Config struct {
 	// used yet.
 	Encrypt string
 
-	// Services and Checks hold the raw service and check definitions of
-	// every source, in load order, for the catalog work to decode.
-	Services []any
-	Checks   []any
+	// Services and Checks are the service definitions and the standalone
+	// check definitions of every source, in load order (definitions
+	// append; an ID defined twice is kept twice, with a warning, and the
+	// later one wins when they are registered in order).
+	Services []ServiceDef
+	Checks   []CheckDef
 
 	// Sources names every file and flag group that was applied, in order.
 	Sources []string

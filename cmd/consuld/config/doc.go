@@ -29,6 +29,35 @@
 // them in order, so HCL and JSON files mean the same thing. JSON numbers are
 // decoded exactly (json.Number).
 //
+// # Service and check definitions
+//
+// `service` (one object or HCL block) and `services` (a list) add
+// [ServiceDef]s to Config.Services; `check` and `checks` add standalone
+// [CheckDef]s to Config.Checks. Either key of a pair takes either shape, and
+// definitions append across sources in load order; each keeps the file it
+// came from (Source). They are decoded in definitions.go with Consul's
+// leniency for these objects: field names match whatever their case and
+// underscores ("CheckID", "check_id"; "ScriptArgs", "args"), and HCL blocks
+// are accepted wherever an object is expected. Otherwise the rules are
+// Consul's: a service needs a name (its ID defaults to it), ports are
+// 0..65535, meta follows Consul's limits (64 keys, key 128 and value 512
+// characters, letters, digits, - and _, no "consul-" prefix), weights
+// default to {passing 1, warning 1}. A check has exactly one kind (http,
+// tcp, udp, grpc, h2ping, ttl, args or alias_node/alias_service); periodic
+// kinds need an interval, raised to 1s if lower, with a warning;
+// deregister_critical_service_after is raised to 1m likewise. A service's
+// check without an ID gets "service:<service-id>", or
+// "service:<service-id>:<n>" (1-based, counting the service's `check` then
+// its `checks`) when the service has several, and the name
+// "Service '<name>' check". A standalone check needs a name, and its ID
+// defaults to it. Unknown fields are errors; "script", Docker checks and
+// OS service checks are refused with a specific message; namespace,
+// partition, connect, proxy and locality are ignored with a warning.
+//
+// [Validate] and [ValidateFiles] load files and directories with the same
+// rules, without flags, -dev or a required data_dir, for
+// `consuld validate`.
+//
 // # consuld-only keys
 //
 // `ports.raft` (flag -raft-port, default 8305) is the port of dragonboat's
@@ -43,6 +72,7 @@
 //
 //	config: file "a.json": unknown key "datacenterr"
 //	config: file "a.hcl": key "ports.http": expected integer, got string
+//	config: file "web.json": service "web": check 0: interval "abc": time: invalid duration "abc"
 //
 // Load does file I/O and reads the hostname for the default node name; the
 // rest (decoding, merging, validation) is pure.

@@ -23,7 +23,8 @@ type Error struct {
 	// or empty for a rule about the merged configuration.
 	Source string
 	// Key is the dotted key (`ports.http`), empty when the problem is the
-	// whole source.
+	// whole source, or a service or check definition: Detail then names the
+	// definition and its field (`service "web": check 0: interval ...`).
 	Key string
 	// Detail says what is wrong.
 	Detail string
@@ -39,7 +40,7 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	switch {
-	case errors.Is(e.Err, ErrUnknownKey):
+	case errors.Is(e.Err, ErrUnknownKey) && e.Detail == "":
 		fmt.Fprintf(&b, "unknown key %q", e.Key)
 	case e.Key != "" && e.Source != "":
 		fmt.Fprintf(&b, "key %q: %s", e.Key, e.Detail)

@@ -42,10 +42,8 @@ var ignoredKeys = map[string]keepFunc{
 	"ca_file":                                 nil,
 	"ca_path":                                 nil,
 	"cert_file":                               nil,
-	"check":                                   keepDefinitions(func(c *Config) *[]any { return &c.Checks }),
 	"check_output_max_size":                   nil,
 	"check_update_interval":                   nil,
-	"checks":                                  keepDefinitions(func(c *Config) *[]any { return &c.Checks }),
 	"cloud":                                   nil,
 	"config_entries":                          nil,
 	"connect":                                 nil,
@@ -134,8 +132,6 @@ var ignoredKeys = map[string]keepFunc{
 	"serf_wan_allowed_cidrs":                  nil,
 	"server_name":                             nil,
 	"server_rejoin_age_max":                   nil,
-	"service":                                 keepDefinitions(func(c *Config) *[]any { return &c.Services }),
-	"services":                                keepDefinitions(func(c *Config) *[]any { return &c.Services }),
 	"session_ttl_min":                         nil,
 	"skip_leave_on_interrupt":                 nil,
 	"start_join_wan":                          nil,
@@ -169,21 +165,6 @@ var ignoredKeys = map[string]keepFunc{
 
 func ignoredWarning(key string) string {
 	return fmt.Sprintf("config: key %q is not supported yet and is ignored", key)
-}
-
-// keepDefinitions appends service or check definitions: one object
-// (`service`, or an HCL `service {}` block) or a list of them (`services`).
-func keepDefinitions(field func(*Config) *[]any) keepFunc {
-	return func(c *Config, v any) error {
-		defs, err := asObjects(v)
-		if err != nil {
-			return err
-		}
-		for _, d := range defs {
-			*field(c) = append(*field(c), d)
-		}
-		return nil
-	}
 }
 
 // keepEncrypt records the gossip key after checking it decodes to an

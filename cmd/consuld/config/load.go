@@ -51,6 +51,7 @@ func Load(f *Flags) (*Config, []string, error) {
 			return nil, nil, &Error{Source: src, Detail: "invalid HCL: " + err.Error(), Err: ErrParse}
 		}
 		l.cfg.Sources = append(l.cfg.Sources, src)
+		l.file = src
 		if err := l.applyObject(src, "", m); err != nil {
 			return nil, nil, err
 		}
@@ -62,7 +63,7 @@ func Load(f *Flags) (*Config, []string, error) {
 		}
 		l.cfg.NodeName = h
 	}
-	warns, err := validate(l.cfg)
+	warns, err := validate(l.cfg, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,6 +75,9 @@ type loader struct {
 	cfg      *Config
 	warnings []string
 	warned   map[string]bool // by key: each warning is given once
+	// file names the source being applied on the definitions it holds: a
+	// file's path, or "flag -hcl #N".
+	file string
 }
 
 func (l *loader) warn(key, msg string) {
@@ -147,6 +151,7 @@ func (l *loader) loadFile(path, format string) error {
 		return &Error{Source: src, Detail: fmt.Sprintf("invalid %s: %v", strings.ToUpper(format), err), Err: ErrParse}
 	}
 	l.cfg.Sources = append(l.cfg.Sources, path)
+	l.file = path
 	return l.applyObject(src, "", m)
 }
 
@@ -230,6 +235,9 @@ func (l *loader) applyValue(src, key string, v any) error {
 	if s.warn != "" {
 		l.warn(key, s.warn)
 	}
+	if s.defs != nil {
+		return s.defs(l, src, key, v)
+	}
 	if !s.object {
 		if err := s.set(l.cfg, v); err != nil {
 			return keyError(src, key, err)
@@ -254,4 +262,57 @@ func keyError(src, key string, err error) error {
 		return &Error{Source: src, Key: key, Detail: p.msg, Err: p.kind}
 	}
 	return &Error{Source: src, Key: key, Detail: err.Error(), Err: ErrValue}
+}
+
+// services appends the service definitions of a `service` or `services`
+// value.
+func (l *loader) services(src, key string, v any) error {
+	objs, err := asObjects(v)
+	if err != nil {
+		return keyError(src, key, err)
+	}
+	for i, o := range objs {
+		s, err := decodeService(o, i, l.file, l.defWarner(src))
+		if err != nil {
+			return defSourceError(src, err)
+		}
+		l.cfg.Services = append(l.cfg.Services, s)
+	}
+	return nil
+}
+
+// checks appends the standalone check definitions of a `check` or `checks`
+// value.
+func (l *loader) checks(src, key string, v any) error {
+	objs, err := asObjects(v)
+	if err != nil {
+		return keyError(src, key, err)
+	}
+	for i, o := range objs {
+		c, err := decodeStandaloneCheck(o, i, l.file, l.defWarner(src))
+		if err != nil {
+			return defSourceError(src, err)
+		}
+		l.cfg.Checks = append(l.cfg.Checks, c)
+	}
+	return nil
+}
+
+// defWarner returns the warning sink for the definitions of src.
+func (l *loader) defWarner(src string) func(string) {
+	return func(msg string) {
+		msg = "config: " + src + ": " + msg
+		l.warn(msg, msg)
+	}
+}
+
+// defSourceError turns a definition's problem into an [*Error]. Its detail
+// names the definition and field, so it has no Key:
+//
+//	config: file "web.json": service "web": check 0: interval "abc": time: invalid duration "abc"
+func defSourceError(src string, err error) error {
+	if d, ok := err.(*defError); ok {
+		return &Error{Source: src, Detail: d.msg, Err: d.kind}
+	}
+	return &Error{Source: src, Detail: err.Error(), Err: ErrValue}
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -53,9 +52,9 @@ const equivJSON = `{
   "start_join": ["s"],
   "retry_interval": "5s",
   "retry_max": 4,
-  "service": {"name": "web", "port": 9000, "weight": 1.5, "tags": ["primary"]},
+  "service": {"name": "web", "port": 9000, "weights": {"passing": 5}, "tags": ["primary"]},
   "services": [{"name": "db"}, {"name": "cache"}],
-  "check": {"id": "c1", "ttl": "10s"}
+  "check": {"id": "c1", "name": "c1 check", "ttl": "10s"}
 }`
 
 const equivHCL = `
@@ -98,12 +97,13 @@ retry_max = 4
 service {
   name = "web"
   port = 9000
-  weight = 1.5
+  weights { passing = 5 }
   tags = ["primary"]
 }
 services = [{ name = "db" }, { name = "cache" }]
 check {
   id = "c1"
+  name = "c1 check"
   ttl = "10s"
 }
 `
@@ -113,6 +113,8 @@ func TestJSONAndHCLAreEquivalent(t *testing.T) {
 	fromJSON, wj := mustLoad(t, "-config-file", filepath.Join(dir, "a.json"))
 	fromHCL, wh := mustLoad(t, "-config-file", filepath.Join(dir, "a.hcl"))
 	fromJSON.Sources, fromHCL.Sources = nil, nil
+	clearDefSources(fromJSON)
+	clearDefSources(fromHCL)
 	if !reflect.DeepEqual(fromJSON, fromHCL) {
 		t.Errorf("JSON and HCL differ:\njson %#v\nhcl  %#v", fromJSON, fromHCL)
 	}
@@ -140,15 +142,17 @@ func TestJSONAndHCLAreEquivalent(t *testing.T) {
 	if !slices.Equal(c.RetryJoin, []string{"a", "b"}) || !slices.Equal(c.StartJoin, []string{"s"}) {
 		t.Errorf("joins %q %q", c.RetryJoin, c.StartJoin)
 	}
-	wantServices := []any{
-		map[string]any{"name": "web", "port": json.Number("9000"), "weight": json.Number("1.5"), "tags": []any{"primary"}},
-		map[string]any{"name": "db"},
-		map[string]any{"name": "cache"},
+	// Sources were cleared for the comparison above.
+	wantServices := []ServiceDef{
+		{ID: "web", Name: "web", Port: 9000, Weights: Weights{Passing: 5, Warning: 1}, Tags: []string{"primary"}},
+		{ID: "db", Name: "db", Weights: Weights{Passing: 1, Warning: 1}},
+		{ID: "cache", Name: "cache", Weights: Weights{Passing: 1, Warning: 1}},
 	}
 	if !reflect.DeepEqual(c.Services, wantServices) {
 		t.Errorf("services %#v", c.Services)
 	}
-	if !reflect.DeepEqual(c.Checks, []any{map[string]any{"id": "c1", "ttl": "10s"}}) {
+	wantChecks := []CheckDef{{Kind: CheckTTL, ID: "c1", Name: "c1 check", TTL: 10 * time.Second, H2PingUseTLS: true}}
+	if !reflect.DeepEqual(c.Checks, wantChecks) {
 		t.Errorf("checks %#v", c.Checks)
 	}
 }

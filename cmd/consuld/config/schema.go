@@ -7,6 +7,9 @@ type spec struct {
 	object bool                         // a block whose keys are looked up as "parent.child"
 	set    func(c *Config, v any) error // for leaves; v is never nil
 	warn   string                       // emitted once if the key is used
+	// defs decodes service or check definitions (definitions.go), which
+	// need the loader for the source file and warnings; v is never nil.
+	defs func(l *loader, src, key string, v any) error
 }
 
 var object = spec{object: true}
@@ -61,6 +64,13 @@ var schema = map[string]spec{
 	"ui_config.enabled": boolean(func(c *Config) *bool { return &c.UI }),
 	"ui": withWarning(boolean(func(c *Config) *bool { return &c.UI }),
 		`config: key "ui" is deprecated, use "ui_config.enabled" instead`),
+
+	// One object or an HCL block (`service`), or a list (`services`); each
+	// key accepts either shape, and definitions append across sources.
+	"service":  {defs: (*loader).services},
+	"services": {defs: (*loader).services},
+	"check":    {defs: (*loader).checks},
+	"checks":   {defs: (*loader).checks},
 }
 
 func withWarning(s spec, warn string) spec {

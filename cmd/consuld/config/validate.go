@@ -75,10 +75,11 @@ func checkRaftMultiplier(n int) error {
 
 // validate applies the rules that involve several keys to the merged
 // configuration. It may adjust c (bootstrap_expect = 1 means bootstrap) and
-// returns warnings.
-func validate(c *Config) ([]string, error) {
+// returns warnings. requireDataDir is false for [ValidateFiles], which
+// checks files that need not hold a whole agent configuration.
+func validate(c *Config, requireDataDir bool) ([]string, error) {
 	var warns []string
-	if !c.DevMode && c.DataDir == "" {
+	if requireDataDir && !c.DevMode && c.DataDir == "" {
 		return nil, mergedError("data_dir", "data_dir must be set (or run with -dev for in-memory state)")
 	}
 	if c.BootstrapExpect > 0 {
@@ -106,8 +107,50 @@ func validate(c *Config) ([]string, error) {
 	case c.BootstrapExpect > 2 && c.BootstrapExpect%2 == 0:
 		warns = append(warns, fmt.Sprintf("config: bootstrap_expect = %d: an even number of servers tolerates no more failures than %d", c.BootstrapExpect, c.BootstrapExpect-1))
 	}
-	if !validNodeName.MatchString(c.NodeName) {
+	if c.NodeName != "" && !validNodeName.MatchString(c.NodeName) {
 		warns = append(warns, fmt.Sprintf("config: node name %q will not be discoverable via DNS: use only letters, digits and - (at most 63)", c.NodeName))
 	}
-	return warns, nil
+	return append(warns, duplicateIDs(c)...), nil
+}
+
+// duplicateIDs warns about a service ID, or a check ID, defined more than
+// once across definitions: it is not an error in Consul, where the later
+// registration replaces the earlier. (Two checks of one service with one ID
+// are an error, found when the service is decoded.)
+func duplicateIDs(c *Config) []string {
+	var warns []string
+	last := map[string]int{} // service ID → index of its last definition
+	for i, s := range c.Services {
+		if j, ok := last[s.ID]; ok {
+			warns = append(warns, fmt.Sprintf("config: service ID %q is defined in %s and again in %s; the later definition replaces the earlier", s.ID, describeSource(c.Services[j].Source), describeSource(s.Source)))
+		}
+		last[s.ID] = i
+	}
+	checks := map[string]string{} // check ID → source
+	note := func(ch CheckDef) {
+		if prev, ok := checks[ch.ID]; ok {
+			warns = append(warns, fmt.Sprintf("config: check ID %q is defined in %s and again in %s; the later definition replaces the earlier", ch.ID, describeSource(prev), describeSource(ch.Source)))
+		}
+		checks[ch.ID] = ch.Source
+	}
+	for i, s := range c.Services {
+		if last[s.ID] != i {
+			continue // replaced, with its checks
+		}
+		for _, ch := range s.Checks {
+			note(ch)
+		}
+	}
+	for _, ch := range c.Checks {
+		note(ch)
+	}
+	return warns
+}
+
+// describeSource quotes a definition's Source for a message.
+func describeSource(src string) string {
+	if strings.HasPrefix(src, "flag -hcl") {
+		return src
+	}
+	return fmt.Sprintf("file %q", src)
 }

@@ -64,7 +64,7 @@ func TestWarningsAreGivenOnce(t *testing.T) {
 func TestKeptRawValues(t *testing.T) {
 	const key = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s="
 	dir := writeFiles(t, t.TempDir(), map[string]string{
-		"a.json": `{"data_dir": "/d", "encrypt": "` + key + `", "checks": [{"id": "a"}, {"id": "b"}]}`,
+		"a.json": `{"data_dir": "/d", "encrypt": "` + key + `", "checks": [{"name": "a", "ttl": "1s"}, {"name": "b", "ttl": "1s"}]}`,
 	})
 	c, _ := mustLoad(t, "-config-file", filepath.Join(dir, "a.json"))
 	if c.Encrypt != key || len(c.Checks) != 2 {

@@ -1,0 +1,271 @@
+package local
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/consuld/consuld/actors/check"
+	"github.com/consuld/consuld/events"
+)
+
+var (
+	ErrUnknownService = errors.New("Unknown service ID") // compat prefix
+	ErrUnknownCheck   = errors.New("Unknown check ID")   // compat prefix
+)
+
+type svc struct {
+	rec        *events.Service
+	fromConfig bool
+}
+
+type chk struct {
+	def        check.Definition
+	rec        *events.Check // catalog record with the current status
+	fromConfig bool
+}
+
+// Local is the pure behaviour of the agent-state actor.
+type Local struct {
+	node     *events.Node // this agent's node (for registrations)
+	services map[string]*svc
+	checks   map[string]*chk
+}
+
+// New returns the state of an agent whose node is node.
+func New(node *events.Node) *Local {
+	return &Local{node: node, services: map[string]*svc{}, checks: map[string]*chk{}}
+}
+
+// Handle applies one input and returns the effects to perform, in order.
+func (l *Local) Handle(in any) []Effect {
+	switch in := in.(type) {
+	case AddService:
+		return l.addService(in)
+	case RemoveService:
+		s, ok := l.services[in.ID]
+		if !ok {
+			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownService, in.ID))
+		}
+		delete(l.services, in.ID)
+		var fx []Effect
+		for _, id := range l.checkIDs(in.ID) {
+			delete(l.checks, id)
+			fx = append(fx, StopCheck{id})
+		}
+		fx = append(fx, Sync{[]events.Event{&events.CatalogDeregistered{Node: l.node.Node, ServiceId: in.ID}}})
+		if !s.fromConfig {
+			fx = append(fx, l.persist())
+		}
+		return append(fx, answerOK(in.Reply)...)
+	case AddCheck:
+		return l.addCheck(in)
+	case RemoveCheck:
+		c, ok := l.checks[in.ID]
+		if !ok {
+			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownCheck, in.ID))
+		}
+		delete(l.checks, in.ID)
+		fx := []Effect{StopCheck{in.ID}, Sync{[]events.Event{&events.CatalogDeregistered{Node: l.node.Node, CheckId: in.ID}}}}
+		if !c.fromConfig {
+			fx = append(fx, l.persist())
+		}
+		return append(fx, answerOK(in.Reply)...)
+	case CheckResult:
+		c, ok := l.checks[in.ID]
+		if !ok {
+			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownCheck, in.ID))
+		}
+		if c.rec.Status == string(in.Status) && c.rec.Output == in.Output {
+			return answerOK(in.Reply)
+		}
+		rec := proto.Clone(c.rec).(*events.Check)
+		rec.Status, rec.Output = string(in.Status), in.Output
+		c.rec = rec
+		return append([]Effect{Sync{[]events.Event{&events.CheckStatusUpdated{
+			Node: l.node.Node, CheckId: in.ID, Status: rec.Status, Output: rec.Output}}}}, answerOK(in.Reply)...)
+	case Resync:
+		return []Effect{Sync{l.all()}}
+	case Snapshot:
+		return []Effect{Answer{in.Reply, l.snapshot()}}
+	}
+	return nil
+}
+
+func (l *Local) addService(in AddService) []Effect {
+	s := proto.Clone(in.Service).(*events.Service)
+	s.Node = l.node.Node
+	if s.Id == "" {
+		s.Id = s.Service
+	}
+	defs := make([]check.Definition, len(in.Checks))
+	for i, d := range in.Checks {
+		d.ServiceID = s.Id
+		if d.ID == "" {
+			d.ID = "service:" + s.Id
+			if len(in.Checks) > 1 {
+				d.ID = fmt.Sprintf("service:%s:%d", s.Id, i+1)
+			}
+		}
+		if d.Name == "" {
+			d.Name = fmt.Sprintf("Service '%s' check", s.Service)
+		}
+		if err := d.Validate(); err != nil {
+			return answer(in.Reply, fmt.Errorf("Invalid check %q: %w", d.ID, err))
+		}
+		defs[i] = d
+	}
+	l.services[s.Id] = &svc{rec: s, fromConfig: in.FromConfig}
+	var fx []Effect
+	if in.ReplaceChecks {
+		keep := map[string]bool{}
+		for _, d := range defs {
+			keep[d.ID] = true
+		}
+		for _, id := range l.checkIDs(s.Id) {
+			if !keep[id] {
+				delete(l.checks, id)
+				fx = append(fx, StopCheck{id}, Sync{[]events.Event{&events.CatalogDeregistered{Node: l.node.Node, CheckId: id}}})
+			}
+		}
+	}
+	reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Service: s}
+	for _, d := range defs {
+		c, start := l.putCheck(d, in.FromConfig)
+		reg.Checks = append(reg.Checks, c.rec)
+		if start {
+			fx = append(fx, StartCheck{d.ID, d})
+		}
+	}
+	fx = append(fx, Sync{[]events.Event{reg}})
+	if !in.FromConfig {
+		fx = append(fx, l.persist())
+	}
+	return append(fx, answerOK(in.Reply)...)
+}
+
+func (l *Local) addCheck(in AddCheck) []Effect {
+	d := in.Check
+	if d.ID == "" {
+		d.ID = d.Name
+	}
+	if d.Name == "" {
+		return answer(in.Reply, errors.New("Missing check name"))
+	}
+	if err := d.Validate(); err != nil {
+		return answer(in.Reply, err)
+	}
+	if d.ServiceID != "" {
+		if _, ok := l.services[d.ServiceID]; !ok {
+			return answer(in.Reply, fmt.Errorf("ServiceID %q does not exist", d.ServiceID))
+		}
+	}
+	c, start := l.putCheck(d, in.FromConfig)
+	fx := []Effect{}
+	if start {
+		fx = append(fx, StartCheck{d.ID, d})
+	}
+	reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Checks: []*events.Check{c.rec}}
+	fx = append(fx, Sync{[]events.Event{reg}})
+	if !in.FromConfig {
+		fx = append(fx, l.persist())
+	}
+	return append(fx, answerOK(in.Reply)...)
+}
+
+// putCheck stores a definition; a changed definition restarts its runner
+// and its status starts over, an unchanged one keeps its status.
+func (l *Local) putCheck(d check.Definition, fromConfig bool) (*chk, bool) {
+	if old, ok := l.checks[d.ID]; ok && equalDefs(old.def, d) {
+		old.fromConfig = fromConfig
+		return old, false
+	}
+	rec := &events.Check{Node: l.node.Node, CheckId: d.ID, Name: d.Name, Notes: d.Notes, ServiceId: d.ServiceID,
+		Status: string(d.InitialStatus()), Type: d.Type()}
+	if s, ok := l.services[d.ServiceID]; ok {
+		rec.ServiceName, rec.ServiceTags = s.rec.Service, s.rec.Tags
+	}
+	if d.Interval > 0 {
+		rec.Interval = d.Interval.String()
+	}
+	if d.Timeout > 0 {
+		rec.Timeout = d.Timeout.String()
+	}
+	c := &chk{def: d, rec: rec, fromConfig: fromConfig}
+	l.checks[d.ID] = c
+	return c, true
+}
+
+func equalDefs(a, b check.Definition) bool { return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b) }
+
+func (l *Local) checkIDs(serviceID string) []string {
+	var ids []string
+	for _, id := range slices.Sorted(maps.Keys(l.checks)) {
+		if l.checks[id].def.ServiceID == serviceID {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// all is a full registration of everything, for anti-entropy.
+func (l *Local) all() []events.Event {
+	var out []events.Event
+	node := &events.CatalogRegistered{Node: l.node}
+	for _, id := range l.checkIDs("") {
+		node.Checks = append(node.Checks, l.checks[id].rec)
+	}
+	out = append(out, node)
+	for _, id := range slices.Sorted(maps.Keys(l.services)) {
+		reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Service: l.services[id].rec}
+		for _, cid := range l.checkIDs(id) {
+			reg.Checks = append(reg.Checks, l.checks[cid].rec)
+		}
+		out = append(out, reg)
+	}
+	return out
+}
+
+func (l *Local) snapshot() Reply {
+	var r Reply
+	for _, id := range slices.Sorted(maps.Keys(l.services)) {
+		r.Services = append(r.Services, l.services[id].rec)
+	}
+	for _, id := range slices.Sorted(maps.Keys(l.checks)) {
+		r.Checks = append(r.Checks, l.checks[id].rec)
+	}
+	return r
+}
+
+func (l *Local) persist() Persist {
+	var p Persist
+	for _, id := range slices.Sorted(maps.Keys(l.services)) {
+		s := l.services[id]
+		if s.fromConfig {
+			continue
+		}
+		reg := Registration{Service: s.rec}
+		for _, cid := range l.checkIDs(id) {
+			reg.Checks = append(reg.Checks, l.checks[cid].def)
+		}
+		p.Services = append(p.Services, reg)
+	}
+	for _, id := range l.checkIDs("") {
+		if c := l.checks[id]; !c.fromConfig {
+			p.Checks = append(p.Checks, c.def)
+		}
+	}
+	return p
+}
+
+func answer(to Answerer, err error) []Effect {
+	if to == nil {
+		return nil
+	}
+	return []Effect{Answer{to, Reply{Err: err}}}
+}
+
+func answerOK(to Answerer) []Effect { return answer(to, nil) }

@@ -1,0 +1,100 @@
+package local
+
+import (
+	"time"
+
+	"github.com/consuld/consuld/actors/check"
+	"github.com/consuld/consuld/events"
+)
+
+// Answerer receives the reply to a command or query.
+type Answerer interface{ Answer(Reply) }
+
+// Reply answers an input: an error, or a snapshot of the agent's state.
+type Reply struct {
+	Err      error
+	Services []*events.Service // sorted by ID
+	Checks   []*events.Check   // sorted by check ID, with current status
+}
+
+// AddService registers (or replaces) a service and its checks.
+type AddService struct {
+	Reply   Answerer
+	Service *events.Service
+	Checks  []check.Definition
+	// ReplaceChecks drops checks of the service not in Checks
+	// (?replace-existing-checks).
+	ReplaceChecks bool
+	FromConfig    bool // config-file definitions are not persisted
+	Now           time.Time
+}
+
+// RemoveService deregisters a service and its checks.
+type RemoveService struct {
+	Reply Answerer
+	ID    string
+}
+
+// AddCheck registers (or replaces) one check.
+type AddCheck struct {
+	Reply      Answerer
+	Check      check.Definition
+	FromConfig bool
+	Now        time.Time
+}
+
+// RemoveCheck deregisters one check.
+type RemoveCheck struct {
+	Reply Answerer
+	ID    string
+}
+
+// CheckResult is a status observed by a check's runner or reported through
+// the TTL endpoints.
+type CheckResult struct {
+	Reply  Answerer // nil from runners
+	ID     string
+	Status check.Status
+	Output string
+}
+
+// Resync asks for a full anti-entropy pass (periodic, and after start).
+type Resync struct{}
+
+// Snapshot asks for the current services and checks.
+type Snapshot struct{ Reply Answerer }
+
+// Effects.
+
+// Sync proposes catalog events, in order.
+type Sync struct{ Events []events.Event }
+
+// StartCheck runs a check.
+type StartCheck struct {
+	ID    string
+	Check check.Definition
+}
+
+// StopCheck ends a check's runner.
+type StopCheck struct{ ID string }
+
+// Persist writes the API-registered definitions.
+type Persist struct {
+	Services []Registration
+	Checks   []check.Definition
+}
+
+// Registration is a persisted service registration.
+type Registration struct {
+	Service *events.Service
+	Checks  []check.Definition
+}
+
+// Answer replies to an input.
+type Answer struct {
+	To    Answerer
+	Reply Reply
+}
+
+// Effect is Sync, StartCheck, StopCheck, Persist or Answer.
+type Effect any
