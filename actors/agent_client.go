@@ -66,3 +66,12 @@ func (c *Client) AgentDeregisterCheck(ctx context.Context, id string) error {
 func (c *Client) AgentCheckTTL(ctx context.Context, id string, st check.Status, output string) error {
 	return c.local.Report(ctx, id, st, output)
 }
+
+// AgentMaintenance toggles maintenance mode of the node (serviceID "") or
+// of one service.
+func (c *Client) AgentMaintenance(ctx context.Context, serviceID string, enable bool, reason string) error {
+	_, err := c.local.Do(ctx, func(r local.Answerer) any {
+		return local.Maintenance{Reply: r, ServiceID: serviceID, Enable: enable, Reason: reason}
+	})
+	return err
+}

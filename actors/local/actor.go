@@ -126,7 +126,7 @@ func (l *localActor) Receive(ctx actor.Context) {
 	case AddCheck:
 		m.Now = time.Now()
 		fx = l.b.Handle(m)
-	case RemoveService, RemoveCheck, CheckResult, Resync, Snapshot:
+	case RemoveService, RemoveCheck, CheckResult, Resync, Snapshot, Maintenance, ReplaceConfig:
 		fx = l.b.Handle(m)
 	case reportTTL:
 		pid, ok := l.runners[m.ID]

@@ -87,6 +87,10 @@ func (l *Local) Handle(in any) []Effect {
 		c.rec = rec
 		return append([]Effect{Sync{[]events.Event{&events.CheckStatusUpdated{
 			Node: l.node.Node, CheckId: in.ID, Status: rec.Status, Output: rec.Output}}}}, answerOK(in.Reply)...)
+	case Maintenance:
+		return l.maintenance(in)
+	case ReplaceConfig:
+		return l.replaceConfig(in)
 	case Resync:
 		return []Effect{Sync{l.all()}}
 	case Snapshot:
@@ -143,6 +147,81 @@ func (l *Local) addService(in AddService) []Effect {
 	fx = append(fx, Sync{[]events.Event{reg}})
 	if !in.FromConfig {
 		fx = append(fx, l.persist())
+	}
+	return append(fx, answerOK(in.Reply)...)
+}
+
+// Maintenance check IDs and texts (Consul's).
+const (
+	nodeMaintID        = "_node_maintenance"
+	serviceMaintPrefix = "_service_maintenance:"
+	defaultMaintReason = "Maintenance mode is enabled for this node, but no reason was provided. This is a default message."
+)
+
+func (l *Local) maintenance(in Maintenance) []Effect {
+	id, name := nodeMaintID, "Node Maintenance Mode"
+	if in.ServiceID != "" {
+		if _, ok := l.services[in.ServiceID]; !ok {
+			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownService, in.ServiceID))
+		}
+		id, name = serviceMaintPrefix+in.ServiceID, "Service Maintenance Mode"
+	}
+	if !in.Enable {
+		if _, ok := l.checks[id]; !ok {
+			return answerOK(in.Reply)
+		}
+		delete(l.checks, id)
+		return append([]Effect{Sync{[]events.Event{&events.CatalogDeregistered{Node: l.node.Node, CheckId: id}}}}, answerOK(in.Reply)...)
+	}
+	reason := in.Reason
+	if reason == "" {
+		reason = defaultMaintReason
+	}
+	rec := &events.Check{Node: l.node.Node, CheckId: id, Name: name, Notes: reason, Status: "critical", ServiceId: in.ServiceID}
+	if s, ok := l.services[in.ServiceID]; ok {
+		rec.ServiceName, rec.ServiceTags = s.rec.Service, s.rec.Tags
+	}
+	l.checks[id] = &chk{def: check.Definition{ID: id, Name: name, ServiceID: in.ServiceID}, rec: rec, fromConfig: true}
+	reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Checks: []*events.Check{rec}}
+	return append([]Effect{Sync{[]events.Event{reg}}}, answerOK(in.Reply)...)
+}
+
+// replaceConfig applies a reload: config definitions missing from the new
+// files go away; the rest are (re)registered, unchanged ones untouched.
+func (l *Local) replaceConfig(in ReplaceConfig) []Effect {
+	keepSvc, keepChk := map[string]bool{}, map[string]bool{}
+	for _, s := range in.Services {
+		id := s.Service.Id
+		if id == "" {
+			id = s.Service.Service
+		}
+		keepSvc[id] = true
+	}
+	for _, c := range in.Checks {
+		id := c.Check.ID
+		if id == "" {
+			id = c.Check.Name
+		}
+		keepChk[id] = true
+	}
+	var fx []Effect
+	for _, id := range slices.Sorted(maps.Keys(l.services)) {
+		if l.services[id].fromConfig && !keepSvc[id] {
+			fx = append(fx, l.Handle(RemoveService{ID: id})...)
+		}
+	}
+	for _, id := range l.checkIDs("") {
+		if c := l.checks[id]; c.fromConfig && !keepChk[id] && id != nodeMaintID {
+			fx = append(fx, l.Handle(RemoveCheck{ID: id})...)
+		}
+	}
+	for _, s := range in.Services {
+		s.Reply, s.FromConfig, s.ReplaceChecks = nil, true, true
+		fx = append(fx, l.Handle(s)...)
+	}
+	for _, c := range in.Checks {
+		c.Reply, c.FromConfig = nil, true
+		fx = append(fx, l.Handle(c)...)
 	}
 	return append(fx, answerOK(in.Reply)...)
 }

@@ -58,6 +58,24 @@ type CheckResult struct {
 	Output string
 }
 
+// Maintenance puts the node (ServiceID "") or one service into maintenance
+// mode, or takes it out: a critical check that keeps it out of healthy
+// answers (Consul's _node_maintenance / _service_maintenance:<id>).
+type Maintenance struct {
+	Reply     Answerer
+	ServiceID string
+	Enable    bool
+	Reason    string
+}
+
+// ReplaceConfig swaps the config-file services and checks for a reload:
+// definitions no longer in the files are removed, others added or updated.
+type ReplaceConfig struct {
+	Reply    Answerer
+	Services []AddService
+	Checks   []AddCheck
+}
+
 // Resync asks for a full anti-entropy pass (periodic, and after start).
 type Resync struct{}
 

@@ -45,6 +45,9 @@ func (a *API) routes() []route {
 		{http.MethodPut, "/v1/agent/check/warn/:id", a.agentCheckTTL(check.StatusWarning)},
 		{http.MethodPut, "/v1/agent/check/fail/:id", a.agentCheckTTL(check.StatusCritical)},
 		{http.MethodPut, "/v1/agent/check/update/:id", a.agentCheckUpdate},
+		{http.MethodPut, "/v1/agent/maintenance", a.agentMaintenance},
+		{http.MethodPut, "/v1/agent/service/maintenance/:id", a.agentServiceMaintenance},
+		{http.MethodPut, "/v1/agent/reload", a.agentReload},
 		{http.MethodGet, "/v1/agent/health/service/name/:key", a.agentHealth(false)},
 		{http.MethodGet, "/v1/agent/health/service/id/:key", a.agentHealth(true)},
 	}

@@ -17,6 +17,8 @@ type Options struct {
 	// Datacenter is this agent's datacenter (catalog answers, datacenters).
 	Datacenter string
 	Self       Self
+	// Reload re-reads the agent's config files (/v1/agent/reload).
+	Reload func() error
 }
 
 // API serves /v1 over an actors.Client.

@@ -36,6 +36,7 @@ type Agent struct {
 	log   hclog.Logger
 	host  *host.Host
 	local *local.Agent
+	flags *config.Flags // to re-read the same sources on reload
 	sys   *actor.ActorSystem
 	http  []*http.Server
 	addrs []net.Addr
@@ -69,13 +70,22 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "==> %v\n", err)
 		return 1
 	}
+	a.flags = f
 	for _, w := range warnings {
 		log.Warn(w)
 	}
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	s := <-sig
-	log.Info("caught signal", "signal", s.String())
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	for s := range sig {
+		log.Info("caught signal", "signal", s.String())
+		if s == syscall.SIGHUP {
+			if err := a.Reload(); err != nil {
+				log.Error("reload failed; keeping the previous configuration", "error", err)
+			}
+			continue
+		}
+		break
+	}
 	a.Shutdown()
 	log.Info("shutdown complete")
 	return 0
@@ -134,7 +144,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		PersistPath: localPath(c.DataDir)})
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
-	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter,
+	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter, Reload: a.Reload,
 		Self: httpapi.Self{NodeName: c.NodeName, NodeID: id, Address: ip, Version: cli.ConsulVersion,
 			Revision: "consuld " + cli.Version, Server: c.Server, SerfLANPort: c.Ports.SerfLAN, ServerPort: c.Ports.Server}})
 	if err := a.serveHTTP(api); err != nil {

@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -142,4 +144,108 @@ func TestAgentServicesPersist(t *testing.T) {
 		t.Fatalf("after restart: %+v %v", svcs, err)
 	}
 	waitStatus(t, c, "kept", "service:kept", "passing")
+}
+
+// Maintenance mode takes a service (or the node) out of ?passing answers.
+func TestMaintenanceMode(t *testing.T) {
+	a := startDev(t)
+	c := a.client()
+	err := c.Agent().ServiceRegister(&api.AgentServiceRegistration{ID: "m1", Name: "m", Check: &api.AgentServiceCheck{TTL: "1m", Status: "passing"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, c, "m", "service:m1", "passing")
+	if err := c.Agent().EnableServiceMaintenance("m1", "upgrading"); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, c, "m", "_service_maintenance:m1", "critical")
+	if e, _, _ := c.Health().Service("m", "", true, nil); len(e) != 0 {
+		t.Fatalf("service in maintenance still passing: %d", len(e))
+	}
+	if err := c.Agent().DisableServiceMaintenance("m1"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if e, _, _ := c.Health().Service("m", "", true, nil); len(e) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("service not back after maintenance")
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if err := c.Agent().EnableNodeMaintenance(""); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		checks, _, _ := c.Health().Node(host, nil)
+		found := false
+		for _, ch := range checks {
+			found = found || (ch.CheckID == "_node_maintenance" && ch.Status == "critical")
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no node maintenance check: %+v", checks)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if e, _, _ := c.Health().Service("m", "", true, nil); len(e) != 0 {
+		t.Fatalf("service on a node in maintenance still passing: %d", len(e))
+	}
+	if status, _, _ := a.do("PUT", "/v1/agent/maintenance", nil); status != 400 {
+		t.Fatalf("maintenance without enable: %d", status)
+	}
+}
+
+// SIGHUP and /v1/agent/reload re-read the config dir: added, changed and
+// removed services reach the catalog; a broken file keeps the old state.
+func TestReload(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) { os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644) }
+	write("a.json", `{"service": {"name": "alpha", "port": 1, "check": {"ttl": "1m", "status": "passing"}}}`)
+	a := startDev(t, "-config-dir", dir)
+	c := a.client()
+	waitStatus(t, c, "alpha", "service:alpha", "passing")
+
+	write("b.hcl", `service { name = "beta" port = 2 }`)
+	os.Remove(filepath.Join(dir, "a.json"))
+	a.cmd.Process.Signal(syscall.SIGHUP)
+	waitServices(t, c, []string{"beta"})
+
+	write("c.json", `{"service": {"name": "gamma"}}`)
+	if err := c.Agent().Reload(); err != nil {
+		t.Fatal(err)
+	}
+	waitServices(t, c, []string{"beta", "gamma"})
+
+	write("d.json", `{"service": {"name": "delta", "port": "x"}}`)
+	if err := c.Agent().Reload(); err == nil {
+		t.Fatal("reload with a broken file succeeded")
+	}
+	waitServices(t, c, []string{"beta", "gamma"})
+}
+
+func waitServices(t *testing.T, c *api.Client, want []string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		svcs, err := c.Agent().Services()
+		got := []string{}
+		for _, s := range svcs {
+			got = append(got, s.Service)
+		}
+		slices.Sort(got)
+		if err == nil && slices.Equal(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("agent services %v, want %v", got, want)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
 }
