@@ -132,7 +132,7 @@ func errorStatus(err error) (int, string) {
 	case errors.Is(err, actors.ErrMissingKey), errors.Is(err, actors.ErrKeyTooLong),
 		errors.Is(err, actors.ErrKeyNUL), errors.Is(err, actors.ErrKeyDotDot):
 		return http.StatusBadRequest, err.Error()
-	case errors.As(err, &unknownSvc):
+	case errors.As(err, &unknownSvc), errors.Is(err, actors.ErrRegisterRejected):
 		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, actors.ErrNoLeader):
 		return http.StatusInternalServerError, err.Error()

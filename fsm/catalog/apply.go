@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"slices"
+
 	"google.golang.org/protobuf/proto"
 
 	"github.com/consuld/consuld/events"
@@ -55,10 +57,12 @@ func (t *Txn) register(idx uint64, ev *events.CatalogRegistered) events.Outcome 
 	}
 	name := ev.Node.Node
 	// Validate every check before changing anything: a register is atomic.
+	seen := map[string]bool{}
 	for _, c := range ev.Checks {
-		if c.CheckId == "" {
+		if c.CheckId == "" || seen[c.CheckId] {
 			return events.OutcomeRejected
 		}
+		seen[c.CheckId] = true
 		if c.ServiceId != "" && (ev.Service == nil || ev.Service.Id != c.ServiceId) {
 			if _, ok := t.s.Service(name, c.ServiceId); !ok {
 				return events.OutcomeRejected
@@ -91,6 +95,9 @@ func (t *Txn) register(idx uint64, ev *events.CatalogRegistered) events.Outcome 
 			t.s.byName.ReplaceOrInsert(v)
 			t.s.tSvcs = idx
 			t.touchService(v.Service, idx)
+			if ok && (old.Service != v.Service || !slices.Equal(old.Tags, v.Tags)) {
+				t.refreshChecks(v, idx)
+			}
 			changed = true
 		}
 	}
@@ -132,9 +139,34 @@ func (t *Txn) putCheck(idx uint64, node string, in *events.Check) bool {
 	return true
 }
 
+// refreshChecks rewrites the checks of a renamed or retagged service so
+// they carry its current name and tags (and move that name's index).
+func (t *Txn) refreshChecks(v *events.Service, idx uint64) {
+	var mine []*events.Check
+	t.s.NodeChecks(v.Node, func(c *events.Check) bool {
+		if c.ServiceId == v.Id {
+			mine = append(mine, c)
+		}
+		return true
+	})
+	for _, c := range mine {
+		n := proto.Clone(c).(*events.Check)
+		n.ServiceName, n.ServiceTags, n.ModifyIndex = v.Service, v.Tags, idx
+		t.s.checks.ReplaceOrInsert(n)
+		t.s.tChecks = idx
+	}
+}
+
 func (t *Txn) deregister(idx uint64, ev *events.CatalogDeregistered) events.Outcome {
 	node := ev.Node
 	switch {
+	// A service ID wins over a check ID, as in Consul.
+	case ev.ServiceId != "":
+		v, ok := t.s.Service(node, ev.ServiceId)
+		if !ok {
+			return events.OutcomeSkipped
+		}
+		t.dropService(v, idx)
 	case ev.CheckId != "":
 		c, ok := t.s.Check(node, ev.CheckId)
 		if !ok {
@@ -143,12 +175,6 @@ func (t *Txn) deregister(idx uint64, ev *events.CatalogDeregistered) events.Outc
 		t.s.checks.Delete(c)
 		t.s.tChecks = idx
 		t.touchCheck(c, idx)
-	case ev.ServiceId != "":
-		v, ok := t.s.Service(node, ev.ServiceId)
-		if !ok {
-			return events.OutcomeSkipped
-		}
-		t.dropService(v, idx)
 	default:
 		n, ok := t.s.Node(node)
 		if !ok {

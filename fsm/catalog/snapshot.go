@@ -118,7 +118,9 @@ func ReadSnapshot(r io.Reader) (*State, error) {
 		if err := proto.Unmarshal(p, v); err != nil {
 			return err
 		}
-		s.services.ReplaceOrInsert(v)
+		if _, dup := s.services.ReplaceOrInsert(v); dup {
+			return errors.New("duplicate service record")
+		}
 		s.byName.ReplaceOrInsert(v)
 		return nil
 	}); err != nil {
