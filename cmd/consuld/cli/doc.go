@@ -3,9 +3,12 @@
 // consuld as consul). Run is the only entry point; the consuld main package
 // starts the agent itself and hands every other command line to Run.
 //
-// Commands: version, kv get, kv put, kv delete (and kv, which prints its
-// help). Each is a row in commandTable (run.go); add a command by adding a
-// row and a runner.
+// Commands: version; kv get, kv put, kv delete; catalog datacenters,
+// catalog nodes, catalog services; services register, services deregister;
+// reload; validate (kv, catalog and services alone print their help). Each
+// is a row in commandTable (run.go); add a command by adding a row and a
+// runner. validate checks files through ValidateFunc, which the consuld
+// main package sets; unset, validate reports that it is unavailable.
 //
 // What is matched, and why: output text, the stream it goes to and exit
 // codes follow consul 1.22, because scripts parse them. Strings that
@@ -28,5 +31,14 @@
 // Deliberate differences from consul: `kv put -base64` with undecodable
 // data exits 1 without writing (consul reports the error, then stores the
 // bytes decoded so far and exits 0); `kv put -release` failures print the
-// error rather than the key.
+// error rather than the key. `services register/deregister` read service
+// definitions with their own loader (servicefile.go) instead of a full
+// agent config build: only `service`/`services` are read and other keys
+// ignored; unknown keys inside a definition, files with other extensions
+// and files without any service are errors (consul skips such files and
+// exits 0); connect, proxy and sidecar_service are rejected. A failed
+// deregistration names the ID it tried (consul quotes the service name,
+// which is empty with -id). `validate` has -quiet but no -config-format,
+// and prints no warnings. The catalog commands send -stale with their
+// queries (consul's ignore it).
 package cli

@@ -7,7 +7,7 @@ import (
 )
 
 type kvDelete struct {
-	kvBase
+	apiBase
 	cas         bool
 	modifyIndex uint64
 	recurse     bool

@@ -11,7 +11,7 @@ import (
 )
 
 type kvGet struct {
-	kvBase
+	apiBase
 	base64    bool
 	detailed  bool
 	keys      bool

@@ -10,7 +10,7 @@ import (
 )
 
 type kvPut struct {
-	kvBase
+	apiBase
 	cas         bool
 	modifyIndex uint64
 	flags       uint64

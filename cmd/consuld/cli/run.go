@@ -38,10 +38,19 @@ type command struct {
 func commandTable() []command {
 	return []command{
 		{"agent", "Runs a Consul agent", newAgentStub},
+		{"catalog", "Interact with the catalog", newCatalog},
+		{"catalog datacenters", "Lists all known datacenters", newCatalogDatacenters},
+		{"catalog nodes", "Lists all nodes in the given datacenter", newCatalogNodes},
+		{"catalog services", "Lists all registered services in a datacenter", newCatalogServices},
 		{"kv", "Interact with the key-value store", newKV},
 		{"kv delete", "Removes data from the KV store", newKVDelete},
 		{"kv get", "Retrieves or lists data from the KV store", newKVGet},
 		{"kv put", "Sets or updates data in the KV store", newKVPut},
+		{"reload", "Triggers the agent to reload configuration files", newReload},
+		{"services", "Interact with services", newServices},
+		{"services deregister", "Deregister services with the local agent", newServicesDeregister},
+		{"services register", "Register services with the local agent", newServicesRegister},
+		{"validate", "Validate config files/directories", newValidate},
 		{"version", "Prints the Consul version", newVersion},
 	}
 }

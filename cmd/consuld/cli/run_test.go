@@ -43,10 +43,16 @@ func TestParseRoute(t *testing.T) {
 func TestRunDispatch(t *testing.T) {
 	listing := "Usage: consul [--version] [--help] <command> [<args>]\n\n" +
 		"Available commands are:\n" +
-		"    agent      Runs a Consul agent\n" +
-		"    kv         Interact with the key-value store\n" +
-		"    version    Prints the Consul version\n\n"
+		"    agent       Runs a Consul agent\n" +
+		"    catalog     Interact with the catalog\n" +
+		"    kv          Interact with the key-value store\n" +
+		"    reload      Triggers the agent to reload configuration files\n" +
+		"    services    Interact with services\n" +
+		"    validate    Validate config files/directories\n" +
+		"    version     Prints the Consul version\n\n"
 	kvHelp := commandHelp(commandTable(), "kv", kvCmd{}.help())
+	catalogHelp := commandHelp(commandTable(), "catalog", catalogCmd{}.help())
+	servicesHelp := commandHelp(commandTable(), "services", servicesCmd{}.help())
 
 	tests := []struct {
 		name           string
@@ -63,6 +69,11 @@ func TestRunDispatch(t *testing.T) {
 		{"kv unknown subcommand", []string{"kv", "list"}, "", kvHelp, 1},
 		{"kv help", []string{"kv", "-h"}, kvHelp, "", 0},
 		{"help before command", []string{"-help", "kv"}, kvHelp, "", 0},
+		{"catalog alone", []string{"catalog"}, "", catalogHelp, 1},
+		{"catalog unknown subcommand", []string{"catalog", "members"}, "", catalogHelp, 1},
+		{"catalog help", []string{"catalog", "--help"}, catalogHelp, "", 0},
+		{"services alone", []string{"services"}, "", servicesHelp, 1},
+		{"services help", []string{"services", "-h"}, servicesHelp, "", 0},
 		{"agent is not run here", []string{"agent"}, "", "Error! The agent is started by the consuld binary, not by cli.Run.\n", 1},
 	}
 	for _, tt := range tests {
@@ -91,6 +102,13 @@ func TestSubcommandHelp(t *testing.T) {
 		{[]string{"kv", "put", "k", "-help"}, "Usage: consul kv put [options] KEY [DATA]\n"},
 		{[]string{"kv", "delete", "--help"}, "Usage: consul kv delete [options] KEY_OR_PREFIX\n"},
 		{[]string{"version", "-h"}, "Usage: consul version [options]\n"},
+		{[]string{"catalog", "datacenters", "-h"}, "Usage: consul catalog datacenters [options]\n"},
+		{[]string{"catalog", "nodes", "-detailed", "-h"}, "Usage: consul catalog nodes [options]\n"},
+		{[]string{"catalog", "services", "-help"}, "Usage: consul catalog services [options]\n"},
+		{[]string{"services", "register", "-h"}, "Usage: consul services register [options] [FILE...]\n"},
+		{[]string{"services", "deregister", "-h"}, "Usage: consul services deregister [options] [FILE...]\n"},
+		{[]string{"reload", "-h"}, "Usage: consul reload [options]\n"},
+		{[]string{"validate", "-h"}, "Usage: consul validate [options] FILE_OR_DIRECTORY...\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -98,8 +116,9 @@ func TestSubcommandHelp(t *testing.T) {
 			if got.code != 0 || got.stderr != "" || !strings.HasPrefix(got.stdout, tt.usage) || !strings.HasSuffix(got.stdout, "\n") {
 				t.Errorf("got %+v", got)
 			}
-			if strings.Contains(tt.args[0], "kv") && !strings.Contains(got.stdout, "\n  -http-addr=<value>\n") {
-				t.Errorf("help lacks the HTTP options:\n%s", got.stdout)
+			wantHTTP := tt.args[0] != "version" && tt.args[0] != "validate"
+			if wantHTTP != strings.Contains(got.stdout, "\n  -http-addr=<value>\n") {
+				t.Errorf("HTTP options shown = %v, want %v:\n%s", !wantHTTP, wantHTTP, got.stdout)
 			}
 		})
 	}

@@ -118,3 +118,52 @@ func TestCLIAgainstAgent(t *testing.T) {
 		t.Fatalf("version json: %q %d", out, code)
 	}
 }
+
+func TestCatalogCLIAgainstAgent(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "web.json"), []byte(`{"service": {"name": "web", "tags": ["primary"], "port": 9000}}`), 0o644)
+	a := startDev(t, "-config-dir", dir)
+	run := func(args ...string) (string, int) {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = append(os.Environ(), "CONSUL_HTTP_ADDR="+a.HTTP)
+		out, _ := cmd.CombinedOutput()
+		return string(out), cmd.ProcessState.ExitCode()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, code := run("catalog", "services", "-tags")
+		if code == 0 && strings.Contains(out, "web") && strings.Contains(out, "primary") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("catalog services: %q %d", out, code)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if out, code := run("catalog", "datacenters"); out != "dc1\n" || code != 0 {
+		t.Fatalf("catalog datacenters: %q %d", out, code)
+	}
+	host, _ := os.Hostname()
+	if out, code := run("catalog", "nodes"); code != 0 || !strings.Contains(out, host) || !strings.Contains(out, "dc1") {
+		t.Fatalf("catalog nodes: %q %d", out, code)
+	}
+	svc := filepath.Join(t.TempDir(), "api.json")
+	os.WriteFile(svc, []byte(`{"service": {"name": "api", "port": 8080}}`), 0o644)
+	if out, code := run("services", "register", svc); out != "Registered service: api\n" || code != 0 {
+		t.Fatalf("services register: %q %d", out, code)
+	}
+	if out, code := run("services", "deregister", "-id", "api"); out != "Deregistered service: api\n" || code != 0 {
+		t.Fatalf("services deregister: %q %d", out, code)
+	}
+	if out, code := run("validate", dir); !strings.Contains(out, "Configuration is valid!") || code != 0 {
+		t.Fatalf("validate: %q %d", out, code)
+	}
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "x.json"), []byte(`{"service": {"name": "x", "port": "nope"}}`), 0o644)
+	if out, code := run("validate", bad); code != 1 || !strings.Contains(out, "x.json") {
+		t.Fatalf("validate bad: %q %d", out, code)
+	}
+	if out, code := run("reload"); out != "Configuration reload triggered\n" || code != 0 {
+		t.Fatalf("reload: %q %d", out, code)
+	}
+}
