@@ -29,6 +29,7 @@ type Options struct {
 	PersistPath   string        // "" disables persistence (dev mode)
 	OutputMaxSize int           // check_output_max_size (0: Consul's 4 KB)
 	ResyncEvery   time.Duration // anti-entropy period (default 60s)
+	Scripts       ScriptPolicy  // which script checks may run
 }
 
 // Agent runs the agent-state actor and the check actors.
@@ -47,7 +48,7 @@ func Start(sys *actor.ActorSystem, o Options) *Agent {
 	}
 	a := &Agent{sys: sys, o: o, sync: make(chan []events.Event, 4096), stop: make(chan struct{})}
 	a.pid = sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
-		return &localActor{a: a, b: New(o.Node), runners: map[string]*actor.PID{}}
+		return &localActor{a: a, b: New(o.Node, o.Scripts), runners: map[string]*actor.PID{}}
 	}))
 	go a.syncLoop()
 	return a

@@ -28,16 +28,29 @@ type chk struct {
 	fromConfig bool
 }
 
+// ScriptPolicy is the agent's enable_script_checks and
+// enable_local_script_checks.
+type ScriptPolicy struct{ Remote, Local bool }
+
 // Local is the pure behaviour of the agent-state actor.
 type Local struct {
+	scripts  ScriptPolicy
 	node     *events.Node // this agent's node (for registrations)
 	services map[string]*svc
 	checks   map[string]*chk
 }
 
 // New returns the state of an agent whose node is node.
-func New(node *events.Node) *Local {
-	return &Local{node: node, services: map[string]*svc{}, checks: map[string]*chk{}}
+func New(node *events.Node, scripts ScriptPolicy) *Local {
+	return &Local{node: node, scripts: scripts, services: map[string]*svc{}, checks: map[string]*chk{}}
+}
+
+// allowed refuses script checks the agent's policy does not allow.
+func (l *Local) allowed(d check.Definition, fromConfig bool) error {
+	if k, _ := d.Kind(); k != check.KindScript {
+		return nil
+	}
+	return check.AllowScript(l.scripts.Remote, l.scripts.Local, !fromConfig)
 }
 
 // Handle applies one input and returns the effects to perform, in order.
@@ -119,6 +132,9 @@ func (l *Local) addService(in AddService) []Effect {
 		}
 		if err := d.Validate(); err != nil {
 			return answer(in.Reply, fmt.Errorf("Invalid check %q: %w", d.ID, err))
+		}
+		if err := l.allowed(d, in.FromConfig); err != nil {
+			return answer(in.Reply, err)
 		}
 		defs[i] = d
 	}
@@ -235,6 +251,9 @@ func (l *Local) addCheck(in AddCheck) []Effect {
 		return answer(in.Reply, errors.New("Missing check name"))
 	}
 	if err := d.Validate(); err != nil {
+		return answer(in.Reply, err)
+	}
+	if err := l.allowed(d, in.FromConfig); err != nil {
 		return answer(in.Reply, err)
 	}
 	if d.ServiceID != "" {

@@ -254,6 +254,8 @@ func agentErr(err error) error {
 		return nil
 	case errors.Is(err, local.ErrUnknownService), errors.Is(err, local.ErrUnknownCheck):
 		return notFoundErr(err.Error())
+	case errors.Is(err, check.ErrRemoteScriptsDisabled), errors.Is(err, check.ErrScriptsDisabled):
+		return badRequest(err.Error())
 	case strings.HasPrefix(err.Error(), "Invalid check"), strings.HasPrefix(err.Error(), "Missing check"),
 		strings.Contains(err.Error(), "does not exist"):
 		return badRequest(err.Error())

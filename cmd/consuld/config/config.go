@@ -15,6 +15,9 @@ type Config struct {
 	Bootstrap bool
 	DevMode   bool
 	UI        bool // ui_config.enabled (or the legacy top-level ui)
+	// Script checks (args) run only when allowed: from config files with
+	// either key, from the HTTP API only with enable_script_checks.
+	EnableScriptChecks, EnableLocalScriptChecks bool
 	// EnableDebug serves /debug/pprof on the HTTP API (enable_debug; on in -dev).
 	EnableDebug bool
 

@@ -20,6 +20,8 @@ type Flags struct {
 
 	Server, Bootstrap, UI, LogJSON *bool
 
+	EnableScriptChecks, EnableLocalScriptChecks *bool
+
 	BootstrapExpect *int
 
 	Datacenter, DataDir, NodeName, NodeID, LogLevel *string

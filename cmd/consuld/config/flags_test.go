@@ -33,7 +33,8 @@ func TestParseFlags(t *testing.T) {
 		ConfigFiles: []string{"a.json", "b.hcl"}, ConfigDirs: []string{"d1", "d2"}, ConfigFormat: "json",
 		Join: []string{"j1"}, RetryJoin: []string{"r1", "r2"}, Encrypt: ptr("k"),
 		RetryInterval: ptr("3s"), RetryMax: ptr(2), HCL: []string{"x = 1"},
-		Unsupported: []UnsupportedFlag{{Name: "domain", Value: "consul."}, {Name: "enable-script-checks", Value: "true"}},
+		EnableScriptChecks: ptr(true),
+		Unsupported:        []UnsupportedFlag{{Name: "domain", Value: "consul."}},
 	}
 	if got, w := flagsString(f), flagsString(want); got != w {
 		t.Errorf("got  %s\nwant %s", got, w)

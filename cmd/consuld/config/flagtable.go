@@ -36,6 +36,8 @@ var flagTable = []flagDef{
 	{"retry-max", "retry_max", "Number of -retry-join attempts (0: forever).", func(f *Flags) any { return &f.RetryMax }},
 	{"join", "start_join", "Address of an agent to join at start. Repeatable.", func(f *Flags) any { return &f.Join }},
 	{"retry-join", "retry_join", "Address of an agent to join, retrying. Repeatable.", func(f *Flags) any { return &f.RetryJoin }},
+	{"enable-script-checks", "enable_script_checks", "Allow script checks from config files and the HTTP API.", func(f *Flags) any { return &f.EnableScriptChecks }},
+	{"enable-local-script-checks", "enable_local_script_checks", "Allow script checks from config files only.", func(f *Flags) any { return &f.EnableLocalScriptChecks }},
 }
 
 // unsupportedDef is a Consul flag consuld accepts and ignores; key is the
@@ -53,8 +55,6 @@ var unsupportedFlags = []unsupportedDef{
 	{name: "disable-host-node-id", key: "disable_host_node_id", isBool: true},
 	{name: "disable-keyring-file", key: "disable_keyring_file", isBool: true},
 	{name: "domain", key: "domain"},
-	{name: "enable-local-script-checks", key: "enable_local_script_checks", isBool: true},
-	{name: "enable-script-checks", key: "enable_script_checks", isBool: true},
 	{name: "join-wan", key: "start_join_wan"},
 	{name: "log-file", key: "log_file"},
 	{name: "log-rotate-bytes", key: "log_rotate_bytes"},

@@ -62,8 +62,6 @@ var ignoredKeys = map[string]keepFunc{
 	"enable_acl_replication":                  nil,
 	"enable_agent_tls_for_checks":             nil,
 	"enable_central_service_config":           nil,
-	"enable_local_script_checks":              nil,
-	"enable_script_checks":                    nil,
 	"enable_syslog":                           nil,
 	"encrypt":                                 keepEncrypt,
 	"encrypt_verify_incoming":                 nil,

@@ -249,3 +249,24 @@ func waitServices(t *testing.T, c *api.Client, want []string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 }
+
+// Script checks stay off unless enabled: an API registration is refused.
+func TestScriptChecksOffByDefault(t *testing.T) {
+	a := startDev(t)
+	err := a.client().Agent().ServiceRegister(&api.AgentServiceRegistration{Name: "s",
+		Check: &api.AgentServiceCheck{Args: []string{"true"}, Interval: "1s"}})
+	if err == nil {
+		t.Fatal("script check registered with script checks disabled")
+	}
+	if svcs, _ := a.client().Agent().Services(); len(svcs) != 0 {
+		t.Fatalf("refused registration left services: %v", svcs)
+	}
+	b := startDev(t, "-enable-script-checks")
+	c := b.client()
+	err = c.Agent().ServiceRegister(&api.AgentServiceRegistration{Name: "s",
+		Check: &api.AgentServiceCheck{Args: []string{"sh", "-c", "exit 1"}, Interval: "1s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, c, "s", "service:s", "warning")
+}
