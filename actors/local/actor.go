@@ -94,6 +94,8 @@ type reportTTL struct {
 func (a *Agent) syncLoop() {
 	t := time.NewTicker(a.o.ResyncEvery)
 	defer t.Stop()
+	reap := time.NewTicker(5 * time.Second)
+	defer reap.Stop()
 	for {
 		select {
 		case <-a.stop:
@@ -108,6 +110,8 @@ func (a *Agent) syncLoop() {
 			}
 		case <-t.C:
 			a.sys.Root.Send(a.pid, Resync{})
+		case <-reap.C:
+			a.sys.Root.Send(a.pid, Reap{})
 		}
 	}
 }
@@ -127,7 +131,13 @@ func (l *localActor) Receive(ctx actor.Context) {
 	case AddCheck:
 		m.Now = time.Now()
 		fx = l.b.Handle(m)
-	case RemoveService, RemoveCheck, CheckResult, Resync, Snapshot, Maintenance, ReplaceConfig:
+	case CheckResult:
+		m.Now = time.Now()
+		fx = l.b.Handle(m)
+	case Reap:
+		m.Now = time.Now()
+		fx = l.b.Handle(m)
+	case RemoveService, RemoveCheck, Resync, Snapshot, Maintenance, ReplaceConfig:
 		fx = l.b.Handle(m)
 	case reportTTL:
 		pid, ok := l.runners[m.ID]

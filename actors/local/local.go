@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -23,9 +24,10 @@ type svc struct {
 }
 
 type chk struct {
-	def        check.Definition
-	rec        *events.Check // catalog record with the current status
-	fromConfig bool
+	def           check.Definition
+	rec           *events.Check // catalog record with the current status
+	fromConfig    bool
+	criticalSince time.Time // zero unless critical
 }
 
 // ScriptPolicy is the agent's enable_script_checks and
@@ -92,6 +94,11 @@ func (l *Local) Handle(in any) []Effect {
 		if !ok {
 			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownCheck, in.ID))
 		}
+		if in.Status == check.StatusCritical && c.rec.Status != string(check.StatusCritical) {
+			c.criticalSince = in.Now
+		} else if in.Status != check.StatusCritical {
+			c.criticalSince = time.Time{}
+		}
 		if c.rec.Status == string(in.Status) && c.rec.Output == in.Output {
 			return answerOK(in.Reply)
 		}
@@ -104,6 +111,18 @@ func (l *Local) Handle(in any) []Effect {
 		return l.maintenance(in)
 	case ReplaceConfig:
 		return l.replaceConfig(in)
+	case Reap:
+		var fx []Effect
+		for _, id := range slices.Sorted(maps.Keys(l.checks)) {
+			c, ok := l.checks[id]
+			if !ok || c.def.ServiceID == "" || c.criticalSince.IsZero() || c.def.DeregisterCriticalServiceAfter <= 0 {
+				continue
+			}
+			if in.Now.Sub(c.criticalSince) >= c.def.DeregisterAfter() {
+				fx = append(fx, l.Handle(RemoveService{ID: c.def.ServiceID})...)
+			}
+		}
+		return fx
 	case Resync:
 		return []Effect{Sync{l.all()}}
 	case Snapshot:
@@ -154,7 +173,7 @@ func (l *Local) addService(in AddService) []Effect {
 	}
 	reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Service: s}
 	for _, d := range defs {
-		c, start := l.putCheck(d, in.FromConfig)
+		c, start := l.putCheck(d, in.FromConfig, in.Now)
 		reg.Checks = append(reg.Checks, c.rec)
 		if start {
 			fx = append(fx, StartCheck{d.ID, d})
@@ -261,7 +280,7 @@ func (l *Local) addCheck(in AddCheck) []Effect {
 			return answer(in.Reply, fmt.Errorf("ServiceID %q does not exist", d.ServiceID))
 		}
 	}
-	c, start := l.putCheck(d, in.FromConfig)
+	c, start := l.putCheck(d, in.FromConfig, in.Now)
 	fx := []Effect{}
 	if start {
 		fx = append(fx, StartCheck{d.ID, d})
@@ -276,7 +295,7 @@ func (l *Local) addCheck(in AddCheck) []Effect {
 
 // putCheck stores a definition; a changed definition restarts its runner
 // and its status starts over, an unchanged one keeps its status.
-func (l *Local) putCheck(d check.Definition, fromConfig bool) (*chk, bool) {
+func (l *Local) putCheck(d check.Definition, fromConfig bool, now time.Time) (*chk, bool) {
 	if old, ok := l.checks[d.ID]; ok && equalDefs(old.def, d) {
 		old.fromConfig = fromConfig
 		return old, false
@@ -293,6 +312,9 @@ func (l *Local) putCheck(d check.Definition, fromConfig bool) (*chk, bool) {
 		rec.Timeout = d.Timeout.String()
 	}
 	c := &chk{def: d, rec: rec, fromConfig: fromConfig}
+	if rec.Status == string(check.StatusCritical) {
+		c.criticalSince = now
+	}
 	l.checks[d.ID] = c
 	return c, true
 }

@@ -56,7 +56,12 @@ type CheckResult struct {
 	ID     string
 	Status check.Status
 	Output string
+	Now    time.Time
 }
+
+// Reap removes services whose check has been critical for longer than its
+// deregister_critical_service_after.
+type Reap struct{ Now time.Time }
 
 // Maintenance puts the node (ServiceID "") or one service into maintenance
 // mode, or takes it out: a critical check that keeps it out of healthy
