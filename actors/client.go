@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consuld/consuld/actors/catalog"
+	"github.com/consuld/consuld/actors/connect"
 	"github.com/consuld/consuld/actors/consensus"
 	"github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/actors/local"
@@ -59,6 +60,7 @@ type Cluster interface {
 type Client struct {
 	kv       *kv.Router
 	cat      *catalog.Watcher
+	ca       *connect.Watcher // nil: Connect is disabled
 	local    *local.Agent
 	prop     consensus.Proposer
 	cluster  Cluster

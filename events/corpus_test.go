@@ -34,6 +34,16 @@ var corpusCases = map[string]Event{
 	"v1-CatalogDeregistered-node": &CatalogDeregistered{Node: "ext-node-1"},
 	"v1-CatalogDeregistered-svc":  &CatalogDeregistered{Node: "vm", ServiceId: "web"},
 	"v1-CheckStatusUpdated":       &CheckStatusUpdated{Node: "vm", CheckId: "serfHealth", Status: "passing", Output: "Agent alive and reachable"},
+	"v1-CARootsInitialized": &CARootsInitialized{
+		ClusterId: "11111111-2222-3333-4444-555555555555",
+		Root: &CARoot{Id: "c7:bd:55:4b:64:80:14:51:10:a4:b9:b9:d7:e0:75:3f:86:ba:bb:24", Name: "Consul CA Primary Cert",
+			SerialNumber: 7, SigningKeyId: "2d:09:5d:84:b9:89:4b:dd:e3:88:bb:9c:e2:b2:69:81:1f:4b:a6:fd:4d:df:ee:74:63:f3:74:55:ca:b0:b5:65",
+			NotBefore: "2018-05-25T21:39:23Z", NotAfter: "2028-05-22T21:39:23Z",
+			RootCertPem:    "-----BEGIN CERTIFICATE-----\nMIICmDCCAj6gAwIBAgIBBzAKBggqhkjOPQQDAjAWMRQwEgYDVQQDEwtDb25zdWwg\n-----END CERTIFICATE-----\n",
+			SigningKeyPem:  "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIFa0b1c0ffee0000000000000000000000000000000000000000oAoGCCqG\n-----END EC PRIVATE KEY-----\n",
+			PrivateKeyType: "ec", PrivateKeyBits: 256, TrustDomain: "11111111-2222-3333-4444-555555555555.consul",
+			ExternalTrustDomain: "11111111-2222-3333-4444-555555555555", Active: true},
+	},
 }
 
 // TestCorpusDecodes decodes every encoded event ever shipped and compares it

@@ -15,6 +15,8 @@ var kinds = map[Type]kind{
 	TypeCatalogRegistered:   {"CatalogRegistered", func() Event { return new(CatalogRegistered) }},
 	TypeCatalogDeregistered: {"CatalogDeregistered", func() Event { return new(CatalogDeregistered) }},
 	TypeCheckStatusUpdated:  {"CheckStatusUpdated", func() Event { return new(CheckStatusUpdated) }},
+
+	TypeCARootsInitialized: {"CARootsInitialized", func() Event { return new(CARootsInitialized) }},
 }
 
 // upcaster turns an old envelope version's payload into a current event.

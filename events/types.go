@@ -13,6 +13,8 @@ const (
 	TypeCatalogRegistered   Type = 4
 	TypeCatalogDeregistered Type = 5
 	TypeCheckStatusUpdated  Type = 6
+
+	TypeCARootsInitialized Type = 7
 )
 
 // Shard identifies a Raft group. Each shard has its own index space.
@@ -21,6 +23,7 @@ type Shard uint64
 const (
 	ShardKV      Shard = 1
 	ShardCatalog Shard = 2
+	ShardConnect Shard = 3
 )
 
 // Event is a past-tense fact carried in the log.
@@ -36,6 +39,8 @@ func (*PrefixDeleted) EventType() Type { return TypePrefixDeleted }
 func (*CatalogRegistered) EventType() Type   { return TypeCatalogRegistered }
 func (*CatalogDeregistered) EventType() Type { return TypeCatalogDeregistered }
 func (*CheckStatusUpdated) EventType() Type  { return TypeCheckStatusUpdated }
+
+func (*CARootsInitialized) EventType() Type { return TypeCARootsInitialized }
 
 // Outcome is what applying an event decided. It is a value, never an error:
 // domain refusals (a failed check-and-set) are ordinary results.

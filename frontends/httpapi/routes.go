@@ -48,7 +48,10 @@ func (a *API) routes() []route {
 		{http.MethodPut, "/v1/agent/maintenance", a.agentMaintenance},
 		{http.MethodPut, "/v1/agent/service/maintenance/:id", a.agentServiceMaintenance},
 		{http.MethodPut, "/v1/agent/reload", a.agentReload},
+		{http.MethodGet, "/v1/agent/metrics", a.agentMetrics},
 		{http.MethodGet, "/v1/agent/health/service/name/:key", a.agentHealth(false)},
 		{http.MethodGet, "/v1/agent/health/service/id/:key", a.agentHealth(true)},
+		{http.MethodGet, "/v1/agent/connect/ca/roots", a.connectCARoots},
+		{http.MethodGet, "/v1/connect/ca/roots", a.connectCARoots},
 	}
 }

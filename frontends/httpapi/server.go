@@ -19,6 +19,8 @@ type Options struct {
 	Self       Self
 	// Reload re-reads the agent's config files (/v1/agent/reload).
 	Reload func() error
+	// Gauges adds the agent's own gauges to /v1/agent/metrics.
+	Gauges func() map[string]float64
 }
 
 // API serves /v1 over an actors.Client.

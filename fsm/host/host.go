@@ -15,6 +15,7 @@ import (
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
 	"github.com/consuld/consuld/fsm/catalog"
+	"github.com/consuld/consuld/fsm/connect"
 	"github.com/consuld/consuld/fsm/kv"
 )
 
@@ -47,6 +48,7 @@ type Host struct {
 	cfg  Config
 	kv   *kv.SM
 	cat  *catalog.SM
+	con  *connect.SM
 	stop chan struct{}
 	done chan struct{}
 }
@@ -97,6 +99,8 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 				h.kv = sm
 			case *catalog.SM:
 				h.cat = sm
+			case *connect.SM:
+				h.con = sm
 			}
 			return m
 		}
@@ -111,6 +115,9 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 
 // Catalog returns the catalog state machine.
 func (h *Host) Catalog() *catalog.SM { return h.cat }
+
+// Connect returns the connect (CA) state machine.
+func (h *Host) Connect() *connect.SM { return h.con }
 
 // KV returns the kv state machine.
 func (h *Host) KV() *kv.SM { return h.kv }

@@ -6,6 +6,7 @@ import (
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
 	"github.com/consuld/consuld/fsm/catalog"
+	"github.com/consuld/consuld/fsm/connect"
 	"github.com/consuld/consuld/fsm/kv"
 )
 
@@ -21,4 +22,5 @@ type Kind struct {
 var Kinds = []Kind{
 	{Name: "kv", Shard: events.ShardKV, New: func(s fsm.Sink) sm.IConcurrentStateMachine { return kv.New(s) }},
 	{Name: "catalog", Shard: events.ShardCatalog, New: func(s fsm.Sink) sm.IConcurrentStateMachine { return catalog.New(s) }},
+	{Name: "connect", Shard: events.ShardConnect, New: func(s fsm.Sink) sm.IConcurrentStateMachine { return connect.New(s) }},
 }

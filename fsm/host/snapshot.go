@@ -52,6 +52,8 @@ func (h *Host) applied(shard uint64) uint64 {
 		return h.kv.Current().Applied()
 	case events.Shard(shard) == events.ShardCatalog && h.cat != nil:
 		return h.cat.Current().Applied()
+	case events.Shard(shard) == events.ShardConnect && h.con != nil:
+		return h.con.Current().Applied()
 	}
 	return 0
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/consuld/consuld/actors"
 	actorcat "github.com/consuld/consuld/actors/catalog"
+	actorconnect "github.com/consuld/consuld/actors/connect"
 	actorkv "github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/actors/local"
 	"github.com/consuld/consuld/cmd/consuld/cli"
@@ -107,6 +108,9 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		return nil, err
 	}
 	ip := advertiseIP(c)
+	if c.Ports.Raft, err = raftPort(c.Ports.Raft, c.DataDir, bindIP(c)); err != nil {
+		return nil, err
+	}
 	if banner != nil {
 		printBanner(banner, c, id, ip, c.Ports.HTTP)
 	}
@@ -139,12 +143,24 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	sink.set(events.ShardCatalog, watcher)
 	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
 	client.AttachCatalog(watcher)
+	ca := actorconnect.NewWatcher(func() actorconnect.View { return a.host.Connect().Current() })
+	sink.set(events.ShardConnect, ca)
+	if c.ConnectEnabled {
+		client.AttachConnect(ca)
+	}
 	self := selfRegistration(id, c.NodeName, c.Datacenter, ip)
 	a.local = local.Start(a.sys, local.Options{Node: self.Node, Catalog: client.CatalogSink(), Log: log,
 		PersistPath: localPath(c.DataDir), Scripts: local.ScriptPolicy{Remote: c.EnableScriptChecks, Local: c.EnableLocalScriptChecks}})
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
 	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter, Reload: a.Reload,
+		Gauges: func() map[string]float64 {
+			return map[string]float64{
+				"consuld.kv.applied_index":      float64(a.host.KV().Current().Applied()),
+				"consuld.catalog.applied_index": float64(a.host.Catalog().Current().Applied()),
+				"consuld.kv.resident_actors":    float64(router.Resident()),
+			}
+		},
 		Self: httpapi.Self{NodeName: c.NodeName, NodeID: id, Address: ip, Version: cli.ConsulVersion,
 			Revision: "consuld " + cli.Version, Server: c.Server, SerfLANPort: c.Ports.SerfLAN, ServerPort: c.Ports.Server}})
 	if err := a.serveHTTP(api); err != nil {
@@ -153,6 +169,9 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	}
 	go func() {
 		if a.watchLeader() {
+			if client.ConnectEnabled() {
+				go a.initCA(client)
+			}
 			a.registerSelf(client, self)
 			a.local.Resync()
 		}

@@ -3,8 +3,10 @@ package agent
 import (
 	"crypto/rand"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -34,4 +36,35 @@ func nodeID(configured, dataDir string) (string, error) {
 		}
 	}
 	return id, nil
+}
+
+// raftPort resolves ports.raft: a configured port as is; otherwise the port
+// picked on first start and kept in the data dir (dragonboat records its
+// address), or a free port for a data-dir-less dev agent. Consul has no
+// such port, so tools that start many agents (testutil) never set it.
+func raftPort(configured int, dataDir, bind string) (int, error) {
+	if configured > 0 {
+		return configured, nil
+	}
+	path := filepath.Join(dataDir, "raft-port")
+	if dataDir != "" {
+		if b, err := os.ReadFile(path); err == nil {
+			return strconv.Atoi(strings.TrimSpace(string(b)))
+		}
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(bind, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("agent: pick a raft port: %w", err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o700); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(path, []byte(strconv.Itoa(port)), 0o600); err != nil {
+			return 0, fmt.Errorf("agent: persist raft port: %w", err)
+		}
+	}
+	return port, nil
 }

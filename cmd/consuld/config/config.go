@@ -36,6 +36,14 @@ type Config struct {
 
 	RaftMultiplier int // performance.raft_multiplier, 1..10
 
+	// ConnectEnabled is connect.enabled: the server bootstraps and serves
+	// the Connect CA (the agent also enables it in -dev, as Consul does).
+	ConnectEnabled bool
+	// ConnectClusterID is connect.ca_config.cluster_id: the CA's cluster
+	// ID and so its trust domain "<id>.consul"; empty means a random UUID
+	// at bootstrap. Used only when the CA is first initialized.
+	ConnectClusterID string
+
 	RetryJoin     []string
 	StartJoin     []string
 	RetryInterval time.Duration

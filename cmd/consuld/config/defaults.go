@@ -18,7 +18,7 @@ func defaults() *Config {
 			SerfWAN: 8302,
 			GRPC:    -1,
 			GRPCTLS: -1,
-			Raft:    8305,
+			Raft:    0, // 0: pick a free port once and keep it in the data dir
 		},
 		Limits: Limits{
 			KVMaxValueSize:        512 * 1024,
@@ -40,6 +40,7 @@ func applyDev(c *Config) {
 	c.ClientAddr = "127.0.0.1"
 	c.UI = true
 	c.EnableDebug = true
+	c.ConnectEnabled = true // Consul enables Connect in -dev
 	c.DataDir = ""
 	c.LogLevel = "debug"
 	c.Ports.GRPC = 8502

@@ -60,10 +60,12 @@
 //
 // # consuld-only keys
 //
-// `ports.raft` (flag -raft-port, default 8305) is the port of dragonboat's
-// own Raft transport between servers. Consul multiplexes Raft over the
-// server RPC port (ports.server); consuld keeps that port for RPC and needs a
-// second one. -1 is not allowed for a server.
+// `ports.raft` (flag -raft-port) is the port of dragonboat's own Raft
+// transport between servers. Consul multiplexes Raft over the server RPC
+// port (ports.server); consuld keeps that port for RPC and needs a second
+// one. Unset (0), the agent picks a free port on first start and keeps it in
+// the data dir, so tools that start many agents (testutil) never collide.
+// -1 is not allowed for a server.
 //
 // # Errors
 //

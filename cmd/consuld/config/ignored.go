@@ -46,7 +46,6 @@ var ignoredKeys = map[string]keepFunc{
 	"check_update_interval":                   nil,
 	"cloud":                                   nil,
 	"config_entries":                          nil,
-	"connect":                                 nil,
 	"default_query_time":                      nil,
 	"disable_anonymous_signature":             nil,
 	"disable_coordinates":                     nil,
@@ -159,6 +158,11 @@ var ignoredKeys = map[string]keepFunc{
 	"version":                                 nil, // written by consul/sdk/testutil
 	"watches":                                 nil,
 	"xds":                                     nil,
+
+	// connect.enabled and connect.ca_config are implemented (schema).
+	"connect.ca_provider":                        nil,
+	"connect.enable_mesh_gateway_wan_federation": nil,
+	"connect.enable_serverless_plugin":           nil,
 }
 
 func ignoredWarning(key string) string {

@@ -20,7 +20,7 @@ func TestDefaults(t *testing.T) {
 	if len(warns) != 0 {
 		t.Errorf("warnings: %q", warns)
 	}
-	if c.Ports != (Ports{HTTP: 8500, HTTPS: -1, DNS: 8600, Server: 8300, SerfLAN: 8301, SerfWAN: 8302, GRPC: -1, GRPCTLS: -1, Raft: 8305}) {
+	if c.Ports != (Ports{HTTP: 8500, HTTPS: -1, DNS: 8600, Server: 8300, SerfLAN: 8301, SerfWAN: 8302, GRPC: -1, GRPCTLS: -1, Raft: 0}) {
 		t.Errorf("ports %+v", c.Ports)
 	}
 	if c.Limits != (Limits{KVMaxValueSize: 524288, TxnMaxReqLen: 524288, HTTPMaxConnsPerClient: 200}) {

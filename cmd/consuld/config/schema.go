@@ -1,6 +1,11 @@
 package config
 
-import "time"
+import (
+	"maps"
+	"regexp"
+	"slices"
+	"time"
+)
 
 // spec says how one implemented key is decoded into the Config.
 type spec struct {
@@ -67,6 +72,12 @@ var schema = map[string]spec{
 	"ui_config.enabled": boolean(func(c *Config) *bool { return &c.UI }),
 	"ui": withWarning(boolean(func(c *Config) *bool { return &c.UI }),
 		`config: key "ui" is deprecated, use "ui_config.enabled" instead`),
+
+	"connect":         object,
+	"connect.enabled": boolean(func(c *Config) *bool { return &c.ConnectEnabled }),
+	// Provider-specific and free-form in Consul: cluster_id is read, every
+	// other key warns (see caConfig).
+	"connect.ca_config": {defs: (*loader).caConfig},
 
 	// One object or an HCL block (`service`), or a list (`services`); each
 	// key accepts either shape, and definitions append across sources.
@@ -146,4 +157,39 @@ func strList(field func(*Config) *[]string) spec {
 		*field(c) = append(*field(c), l...)
 		return nil
 	}}
+}
+
+// validClusterID accepts what can be a DNS label of the SPIFFE trust domain
+// "<cluster_id>.consul" (Consul's own cluster IDs are UUIDs).
+var validClusterID = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$`)
+
+// caConfig reads connect.ca_config: cluster_id is implemented; every other
+// key (private_key, root_cert, leaf_cert_ttl, provider settings, ...) is
+// ignored with the usual warning, naming the full key.
+func (l *loader) caConfig(src, key string, v any) error {
+	objs, err := asObjects(v)
+	if err != nil {
+		return keyError(src, key, err)
+	}
+	for _, o := range objs {
+		for _, k := range slices.Sorted(maps.Keys(o)) {
+			full := key + "." + k
+			if o[k] == nil {
+				continue // null is "not set"
+			}
+			if k != "cluster_id" {
+				l.warn(full, ignoredWarning(full))
+				continue
+			}
+			id, err := asString(o[k])
+			if err == nil && id != "" && !validClusterID.MatchString(id) {
+				err = valueProblem("invalid cluster ID %q: must be a UUID like 12345678-9abc-def0-1234-56789abcdef0", id)
+			}
+			if err != nil {
+				return keyError(src, full, err)
+			}
+			l.cfg.ConnectClusterID = id
+		}
+	}
+	return nil
 }

@@ -48,7 +48,7 @@ func TestConsulTestutilConfigLoads(t *testing.T) {
 	c, warns := mustLoad(t, "-config-file", filepath.Join(dir, "config.json"))
 
 	wantPorts := Ports{HTTP: 18500, HTTPS: 18501, DNS: 18600, Server: 18300, SerfLAN: 18301, SerfWAN: 18302,
-		GRPC: 18502, GRPCTLS: 18503, Raft: 8305}
+		GRPC: 18502, GRPCTLS: 18503, Raft: 0}
 	if c.Ports != wantPorts {
 		t.Errorf("ports %+v\nwant  %+v", c.Ports, wantPorts)
 	}
@@ -63,7 +63,7 @@ func TestConsulTestutilConfigLoads(t *testing.T) {
 	if !slices.Equal(c.RetryJoin, []string{"127.0.0.1:18301"}) {
 		t.Errorf("retry_join %q", c.RetryJoin)
 	}
-	for _, key := range []string{"node_meta", "disable_update_check", "acl", "connect", "peering", "autopilot",
+	for _, key := range []string{"node_meta", "disable_update_check", "acl", "peering", "autopilot",
 		"version", "encrypt", "skip_leave_on_interrupt", "raft_protocol"} {
 		if !containsSub(warns, `key "`+key+`" is not supported yet`) {
 			t.Errorf("no warning for %q in\n%s", key, strings.Join(warns, "\n"))

@@ -23,7 +23,7 @@ func TestIgnoredKeysWarn(t *testing.T) {
 			}},
 		{name: "nested anything under connect", ext: "json",
 			body: `{"data_dir": "/d", "connect": {"enabled": true, "ca_config": {"cluster_id": "x", "whatever": [1, {"a": null}]}}}`,
-			want: []string{`config: key "connect" is not supported yet and is ignored`}},
+			want: []string{`config: key "connect.ca_config.whatever" is not supported yet and is ignored`}},
 		{name: "ignored child of implemented block", ext: "hcl",
 			body: "data_dir = \"/d\"\nlimits {\n  rpc_rate = 10\n  kv_max_value_size = 10\n}\nports { sidecar_min_port = 21000 }\n",
 			want: []string{
