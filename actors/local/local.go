@@ -103,8 +103,15 @@ func (l *Local) Handle(in any) []Effect {
 			return answerOK(in.Reply)
 		}
 		rec := proto.Clone(c.rec).(*events.Check)
+		statusChanged := rec.Status != string(in.Status)
 		rec.Status, rec.Output = string(in.Status), in.Output
 		c.rec = rec
+		if !statusChanged {
+			// Output-only changes wait for the next full sync, as Consul's
+			// check_update_interval batches them: a chatty check must not
+			// write to Raft on every probe.
+			return answerOK(in.Reply)
+		}
 		return append([]Effect{Sync{[]events.Event{&events.CheckStatusUpdated{
 			Node: l.node.Node, CheckId: in.ID, Status: rec.Status, Output: rec.Output}}}}, answerOK(in.Reply)...)
 	case Maintenance:

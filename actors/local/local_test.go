@@ -78,6 +78,13 @@ func TestCheckResultsSyncOnlyChanges(t *testing.T) {
 	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "ok", Now: t0}); len(syncs(fx)) != 0 {
 		t.Fatal("an unchanged result was synced")
 	}
+	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "still ok", Now: t0}); len(syncs(fx)) != 0 {
+		t.Fatal("an output-only change was synced at once")
+	}
+	all := syncs(do(l, Resync{}))
+	if last := all[len(all)-1].(*events.CatalogRegistered); last.Checks[0].Output != "still ok" {
+		t.Fatalf("resync lacks the latest output: %v", last)
+	}
 	r := &rec{}
 	do(l, CheckResult{Reply: r, ID: "nope", Status: check.StatusPassing})
 	if len(r.got) != 1 || !errors.Is(r.got[0].Err, ErrUnknownCheck) {

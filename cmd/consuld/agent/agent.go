@@ -148,7 +148,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	if c.ConnectEnabled {
 		client.AttachConnect(ca)
 	}
-	self := selfRegistration(id, c.NodeName, c.Datacenter, ip)
+	self := selfRegistration(id, c.NodeName, c.Datacenter, ip, c.Ports.Server)
 	a.local = local.Start(a.sys, local.Options{Node: self.Node, Catalog: client.CatalogSink(), Log: log,
 		PersistPath: localPath(c.DataDir), Scripts: local.ScriptPolicy{Remote: c.EnableScriptChecks, Local: c.EnableLocalScriptChecks}})
 	client.AttachLocal(a.local)

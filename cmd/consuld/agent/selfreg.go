@@ -12,8 +12,11 @@ import (
 // selfRegistration is the catalog entry of the agent's own node, with the
 // serfHealth check Consul agents keep for themselves. (With gossip, the
 // leader will set serfHealth from membership; a lone server is alive.)
-func selfRegistration(id, node, dc, ip string) *events.CatalogRegistered {
+func selfRegistration(id, node, dc, ip string, serverPort int) *events.CatalogRegistered {
 	return &events.CatalogRegistered{
+		// Servers appear as the "consul" service, as in Consul.
+		Service: &events.Service{Id: "consul", Service: "consul", Port: int32(serverPort),
+			Weights: &events.ServiceWeights{Passing: 1, Warning: 1}},
 		Node: &events.Node{Id: id, Node: node, Address: ip, Datacenter: dc,
 			TaggedAddresses: map[string]string{"lan": ip, "lan_ipv4": ip, "wan": ip, "wan_ipv4": ip},
 			Meta:            map[string]string{"consul-network-segment": "", "consul-version": cli.ConsulVersion}},
