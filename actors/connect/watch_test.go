@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/consuld/consuld/events"
@@ -39,41 +40,44 @@ func TestWaitReturnsAtOnce(t *testing.T) {
 }
 
 func TestWaitWakesOnChange(t *testing.T) {
-	w, idx := newFake()
-	idx.Store(5)
-	got := make(chan View)
-	go func() {
-		v, _ := w.Wait(context.Background(), 5, time.Now().Add(time.Hour))
-		got <- v
-	}()
-	time.Sleep(20 * time.Millisecond)
-	w.Applied(events.ShardConnect, 6, nil, events.OutcomeSkipped) // no change: no wake-up needed
-	select {
-	case v := <-got:
-		t.Fatalf("returned without a change: %v", v)
-	case <-time.After(20 * time.Millisecond):
-	}
-	idx.Store(6) // published before the sink is told
-	w.Applied(events.ShardConnect, 6, nil, events.OutcomeApplied)
-	select {
-	case v := <-got:
-		if v.RootsIndex() != 6 {
-			t.Fatalf("woke with %v", v)
+	// Virtual time: the sleeps only let the waiting goroutine park.
+	synctest.Test(t, func(t *testing.T) {
+		w, idx := newFake()
+		idx.Store(5)
+		got := make(chan View)
+		go func() {
+			v, _ := w.Wait(context.Background(), 5, time.Now().Add(time.Hour))
+			got <- v
+		}()
+		synctest.Wait()
+		w.Applied(events.ShardConnect, 6, nil, events.OutcomeSkipped) // no change: no wake-up needed
+		select {
+		case v := <-got:
+			t.Fatalf("returned without a change: %v", v)
+		case <-time.After(20 * time.Millisecond):
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("not woken")
-	}
-	// A restore wakes too.
-	go func() {
-		v, _ := w.Wait(context.Background(), 6, time.Now().Add(time.Hour))
-		got <- v
-	}()
-	time.Sleep(20 * time.Millisecond)
-	idx.Store(9)
-	w.Restored(events.ShardConnect, 9)
-	if v := <-got; v.RootsIndex() != 9 {
-		t.Fatalf("restore: %v", v)
-	}
+		idx.Store(6) // published before the sink is told
+		w.Applied(events.ShardConnect, 6, nil, events.OutcomeApplied)
+		select {
+		case v := <-got:
+			if v.RootsIndex() != 6 {
+				t.Fatalf("woke with %v", v)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("not woken")
+		}
+		// A restore wakes too.
+		go func() {
+			v, _ := w.Wait(context.Background(), 6, time.Now().Add(time.Hour))
+			got <- v
+		}()
+		synctest.Wait()
+		idx.Store(9)
+		w.Restored(events.ShardConnect, 9)
+		if v := <-got; v.RootsIndex() != 9 {
+			t.Fatalf("restore: %v", v)
+		}
+	})
 }
 
 func TestWaitDeadlineAndCancel(t *testing.T) {
