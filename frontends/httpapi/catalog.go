@@ -150,19 +150,7 @@ func (a *API) read(c echo.Context, scope catalog.Scope) (catalog.View, *actors.M
 // pure ...Answer function.
 
 func (a *API) catalogNodes(c echo.Context) (any, *actors.Meta, error) {
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNodes})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := catalogNodesAnswer(v, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeNodes}, func(v catalog.View, lq listQuery) (any, error) { return catalogNodesAnswer(v, lq) })
 }
 
 // catalogNodesAnswer lists the nodes matching ?node-meta and ?filter.
@@ -218,6 +206,24 @@ func nodeMatches(v catalog.View, node string, meta map[string]string) bool {
 	return ok && matchNodeMeta(n.Meta, meta)
 }
 
+// listed runs the steps shared by catalog and health reads: parse the
+// list options, read the catalog over scope (blocking if asked), answer.
+func listed(a *API, c echo.Context, scope catalog.Scope, answer func(catalog.View, listQuery) (any, error)) (any, *actors.Meta, error) {
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
+	v, m, err := a.read(c, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := answer(v, lq)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, m, nil
+}
+
 // hasTags reports whether s carries every tag asked for (?tag repeatable).
 func hasTags(s *events.Service, tags []string) bool {
 	for _, t := range tags {
@@ -230,19 +236,7 @@ func hasTags(s *events.Service, tags []string) bool {
 
 func (a *API) catalogService(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := catalogServiceAnswer(v, name, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeService, Name: name}, func(v catalog.View, lq listQuery) (any, error) { return catalogServiceAnswer(v, name, lq) })
 }
 
 // catalogServiceAnswer lists the instances of a service with ?tag, on

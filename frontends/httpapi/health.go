@@ -23,19 +23,7 @@ func serviceHealth(v catalog.View, s *events.Service) []*events.Check {
 
 func (a *API) healthService(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := healthServiceAnswer(v, name, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeService, Name: name}, func(v catalog.View, lq listQuery) (any, error) { return healthServiceAnswer(v, name, lq) })
 }
 
 // healthServiceAnswer lists the instances of a service with their node and
@@ -68,19 +56,7 @@ func checkNodeMatches(v catalog.View, ch *events.Check, meta map[string]string) 
 
 func (a *API) healthChecks(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("service")
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeService, Name: name})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := healthChecksAnswer(v, name, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeService, Name: name}, func(v catalog.View, lq listQuery) (any, error) { return healthChecksAnswer(v, name, lq) })
 }
 
 // healthChecksAnswer lists a service's checks on nodes matching ?node-meta,
@@ -98,19 +74,7 @@ func healthChecksAnswer(v catalog.View, name string, lq listQuery) ([]checkJSON,
 
 func (a *API) healthNode(c echo.Context) (any, *actors.Meta, error) {
 	name := c.Param("node")
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeNode, Name: name})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := healthNodeAnswer(v, name, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeNode, Name: name}, func(v catalog.View, lq listQuery) (any, error) { return healthNodeAnswer(v, name, lq) })
 }
 
 // healthNodeAnswer lists a node's checks narrowed by ?filter.
@@ -127,19 +91,7 @@ func (a *API) healthState(c echo.Context) (any, *actors.Meta, error) {
 	default:
 		return nil, nil, badRequest("Invalid state") // compat
 	}
-	lq, err := parseListQuery(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	v, m, err := a.read(c, catalog.Scope{Kind: catalog.ScopeChecks})
-	if err != nil {
-		return nil, nil, err
-	}
-	out, err := healthStateAnswer(v, state, lq)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, m, nil
+	return listed(a, c, catalog.Scope{Kind: catalog.ScopeChecks}, func(v catalog.View, lq listQuery) (any, error) { return healthStateAnswer(v, state, lq) })
 }
 
 // healthStateAnswer lists the checks in state ("any" for all) on nodes
