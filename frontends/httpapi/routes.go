@@ -28,6 +28,7 @@ func (a *API) routes() []route {
 		{http.MethodGet, "/v1/catalog/services", a.catalogServices},
 		{http.MethodGet, "/v1/catalog/service/:service", a.catalogService},
 		{http.MethodGet, "/v1/catalog/node/:node", a.catalogNode},
+		{http.MethodGet, "/v1/catalog/node-services/:node", a.catalogNodeServices},
 		{http.MethodGet, "/v1/health/service/:service", a.healthService},
 		{http.MethodGet, "/v1/health/checks/:service", a.healthChecks},
 		{http.MethodGet, "/v1/health/node/:node", a.healthNode},

@@ -103,6 +103,10 @@ func TestCatalogAndHealthWithOfficialClient(t *testing.T) {
 	if checks, _, _ := c.Health().Checks("db", nil); len(checks) != 1 {
 		t.Fatalf("checks after deregister: %+v", checks)
 	}
+	ns, _, err := c.Catalog().NodeServiceList("ext-node-1", nil)
+	if err != nil || ns == nil || ns.Node.Address != "127.0.9.1" || len(ns.Services) != 1 || ns.Services[0].ID != "db1" {
+		t.Fatalf("node-services: %+v %v", ns, err)
+	}
 	dcs, err := c.Catalog().Datacenters()
 	if err != nil || len(dcs) != 1 || dcs[0] != "dc1" {
 		t.Fatalf("datacenters: %v %v", dcs, err)
