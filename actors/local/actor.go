@@ -30,6 +30,8 @@ type Options struct {
 	OutputMaxSize int           // check_output_max_size (0: Consul's 4 KB)
 	ResyncEvery   time.Duration // anti-entropy period (default 60s)
 	Scripts       ScriptPolicy  // which script checks may run
+	// Alias reads the checks an alias check follows (from the catalog).
+	Alias AliasSource
 }
 
 // Agent runs the agent-state actor and the check actors.
@@ -198,6 +200,14 @@ func (r *runnerActor) Receive(ctx actor.Context) {
 		fx = r.b.Start()
 		if p, err := r.def.Prober(r.a.o.OutputMaxSize); err == nil {
 			r.prober = p
+			r.startTicker(ctx)
+		} else if k, _ := r.def.Kind(); k == check.KindAlias && r.a.o.Alias != nil {
+			node := r.def.AliasNode
+			if node == "" {
+				node = r.a.o.Node.Node
+			}
+			r.prober = aliasProber{src: r.a.o.Alias, self: r.id, node: node, service: r.def.AliasService}
+			r.def.Interval = time.Second // follow the aliased health every second
 			r.startTicker(ctx)
 		}
 	case *actor.Stopping:

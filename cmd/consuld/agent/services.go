@@ -74,3 +74,21 @@ func (a *Agent) loadLocal(l *local.Agent) {
 		do("persisted check "+d.ID, func(r local.Answerer) any { return local.AddCheck{Reply: r, Check: d} })
 	}
 }
+
+// aliasSource reads an alias check's targets from the catalog: the node's
+// own checks, plus the service's checks when a service is aliased.
+func (a *Agent) aliasSource(node, serviceID, exclude string) ([]check.Aliased, bool) {
+	v := a.host.Catalog().Current()
+	found := serviceID == ""
+	if !found {
+		_, found = v.Service(node, serviceID)
+	}
+	var out []check.Aliased
+	v.NodeChecks(node, func(c *events.Check) bool {
+		if c.CheckId != exclude && (c.ServiceId == "" || c.ServiceId == serviceID) {
+			out = append(out, check.Aliased{Name: c.Name, Status: check.Status(c.Status), Output: c.Output})
+		}
+		return true
+	})
+	return out, found
+}

@@ -270,3 +270,22 @@ func TestScriptChecksOffByDefault(t *testing.T) {
 	}
 	waitStatus(t, c, "s", "service:s", "warning")
 }
+
+// An alias check follows the health of the service it aliases.
+func TestAliasCheck(t *testing.T) {
+	a := startDev(t)
+	c := a.client()
+	if err := c.Agent().ServiceRegister(&api.AgentServiceRegistration{ID: "backend", Name: "backend",
+		Check: &api.AgentServiceCheck{TTL: "1m"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Agent().ServiceRegister(&api.AgentServiceRegistration{ID: "frontend", Name: "frontend",
+		Check: &api.AgentServiceCheck{AliasService: "backend"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, c, "frontend", "service:frontend", "critical")
+	c.Agent().PassTTL("service:backend", "")
+	waitStatus(t, c, "frontend", "service:frontend", "passing")
+	c.Agent().FailTTL("service:backend", "down")
+	waitStatus(t, c, "frontend", "service:frontend", "critical")
+}
