@@ -57,7 +57,8 @@ func Index(v View, s Scope) uint64 {
 	case ScopeServices:
 		idx = v.ServicesIndex()
 	case ScopeChecks:
-		idx = v.ChecksIndex()
+		// Check answers carry node data too (?node-meta filters on it).
+		idx = max(v.ChecksIndex(), v.NodesIndex())
 	}
 	return max(idx, 1)
 }

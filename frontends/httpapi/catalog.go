@@ -217,11 +217,22 @@ func listed(a *API, c echo.Context, scope catalog.Scope, answer func(catalog.Vie
 	if err != nil {
 		return nil, nil, err
 	}
+	// The answer is a function of the request and the scope's index.
+	_, pretty := c.QueryParams()["pretty"]
+	key := cacheKey(c.Request().URL.RequestURI(), m.Index, pretty || a.opts.Pretty)
+	if b, ok := a.cache.get(key); ok {
+		return b, m, nil
+	}
 	out, err := answer(v, lq)
 	if err != nil {
 		return nil, nil, err
 	}
-	return out, m, nil
+	b, err := a.encode(c, out)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.cache.put(key, b)
+	return encoded(b), m, nil
 }
 
 // hasTags reports whether s carries every tag asked for (?tag repeatable).

@@ -25,13 +25,14 @@ type Options struct {
 
 // API serves /v1 over an actors.Client.
 type API struct {
-	c    *actors.Client
-	opts Options
+	c     *actors.Client
+	opts  Options
+	cache *answerCache
 }
 
 // New returns the Echo instance serving the API.
 func New(c *actors.Client, o Options) *echo.Echo {
-	a := &API{c: c, opts: o}
+	a := &API{c: c, opts: o, cache: newAnswerCache(32 << 20)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{

@@ -56,6 +56,8 @@ func (a *API) wrap(h handler) echo.HandlerFunc {
 		switch v := v.(type) {
 		case notFound:
 			return c.NoContent(http.StatusNotFound)
+		case encoded:
+			return c.Blob(http.StatusOK, "application/json", v)
 		case withStatus:
 			b, err := a.encode(c, v.v)
 			if err != nil {
