@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"time"
 
@@ -326,7 +327,7 @@ func (l *Local) putCheck(d check.Definition, fromConfig bool, now time.Time) (*c
 	return c, true
 }
 
-func equalDefs(a, b check.Definition) bool { return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v", b) }
+func equalDefs(a, b check.Definition) bool { return reflect.DeepEqual(a, b) }
 
 func (l *Local) checkIDs(serviceID string) []string {
 	var ids []string
