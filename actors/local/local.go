@@ -331,25 +331,38 @@ func equalDefs(a, b check.Definition) bool { return reflect.DeepEqual(a, b) }
 
 func (l *Local) checkIDs(serviceID string) []string {
 	var ids []string
-	for _, id := range slices.Sorted(maps.Keys(l.checks)) {
-		if l.checks[id].def.ServiceID == serviceID {
+	for id, c := range l.checks {
+		if c.def.ServiceID == serviceID {
 			ids = append(ids, id)
 		}
 	}
+	slices.Sort(ids) // only the matches: effects must not depend on map order
 	return ids
+}
+
+// byService groups every check ID by its service ID ("" for node checks),
+// each group in ID order: one pass for whole-state work (resync, persist).
+func (l *Local) byService() map[string][]string {
+	out := map[string][]string{}
+	for _, id := range slices.Sorted(maps.Keys(l.checks)) {
+		sid := l.checks[id].def.ServiceID
+		out[sid] = append(out[sid], id)
+	}
+	return out
 }
 
 // all is a full registration of everything, for anti-entropy.
 func (l *Local) all() []events.Event {
+	groups := l.byService()
 	var out []events.Event
 	node := &events.CatalogRegistered{Node: l.node}
-	for _, id := range l.checkIDs("") {
+	for _, id := range groups[""] {
 		node.Checks = append(node.Checks, l.checks[id].rec)
 	}
 	out = append(out, node)
 	for _, id := range slices.Sorted(maps.Keys(l.services)) {
 		reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Service: l.services[id].rec}
-		for _, cid := range l.checkIDs(id) {
+		for _, cid := range groups[id] {
 			reg.Checks = append(reg.Checks, l.checks[cid].rec)
 		}
 		out = append(out, reg)
@@ -369,6 +382,7 @@ func (l *Local) snapshot() Reply {
 }
 
 func (l *Local) persist() Persist {
+	groups := l.byService()
 	var p Persist
 	for _, id := range slices.Sorted(maps.Keys(l.services)) {
 		s := l.services[id]
@@ -376,12 +390,12 @@ func (l *Local) persist() Persist {
 			continue
 		}
 		reg := Registration{Service: s.rec}
-		for _, cid := range l.checkIDs(id) {
+		for _, cid := range groups[id] {
 			reg.Checks = append(reg.Checks, l.checks[cid].def)
 		}
 		p.Services = append(p.Services, reg)
 	}
-	for _, id := range l.checkIDs("") {
+	for _, id := range groups[""] {
 		if c := l.checks[id]; !c.fromConfig {
 			p.Checks = append(p.Checks, c.def)
 		}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// options are the command line.
+type options struct {
+	duration time.Duration
+	out      string
+	quick    bool
+	div      int // sizes are divided by this (10 with -quick)
+	parts    map[string]bool
+	dir      string
+}
+
+// size is n scaled for -quick.
+func (o options) size(n int) int { return max(1, n/o.div) }
+
+func main() {
+	var (
+		o        options
+		parts    string
+		echoAddr string
+		echoBody string
+	)
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time of each closed-loop run")
+	flag.StringVar(&o.out, "out", "", "also write the results to this file")
+	flag.BoolVar(&o.quick, "quick", false, "smoke run: 2s closed loops, 1/10 of the sizes, shorter check windows")
+	flag.StringVar(&parts, "parts", "health,register,scale,checks", "parts to run")
+	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a new temp dir, removed at exit)")
+	flag.StringVar(&echoAddr, "serve-echo", "", "internal: serve the bare Echo server on this address")
+	flag.StringVar(&echoBody, "serve-echo-body", "", "internal: file holding the body -serve-echo answers")
+	flag.Parse()
+
+	if echoAddr != "" {
+		body, err := os.ReadFile(echoBody)
+		if err == nil {
+			err = serveEcho(echoAddr, body)
+		}
+		fmt.Fprintln(os.Stderr, "catalogbench echo:", err)
+		os.Exit(1)
+	}
+	o.div = 1
+	if o.quick {
+		o.duration, o.div = 2*time.Second, 10
+	}
+	o.parts = map[string]bool{}
+	for _, p := range strings.Split(parts, ",") {
+		o.parts[strings.TrimSpace(p)] = true
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fatalf("%v", err)
+	}
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "catalogbench: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "# "+time.Now().Format("15:04:05")+" "+format+"\n", args...)
+}
+
+// run does each selected part on its own fresh durable agent, bracketed by
+// fsync baselines, then prints the summary.
+func run(ctx context.Context, o options) error {
+	raiseFDLimit()
+	var w io.Writer = os.Stdout
+	if o.out != "" {
+		f, err := os.Create(o.out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = io.MultiWriter(os.Stdout, f)
+	}
+	dir := o.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "catalogbench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	rep := newReport(w)
+	rep.header(dir, o)
+	progress("building consuld")
+	bin, err := buildConsuld(ctx, dir)
+	if err != nil {
+		return err
+	}
+	fsyncDur := min(o.duration, 5*time.Second)
+	fsync := func(label string) {
+		progress("fsync baseline %s", label)
+		rep.fsync(label, fsyncBaseline(ctx, dir, fsyncDur))
+	}
+	fsync("start")
+	lc := newLoadClient(64)
+	warm := min(time.Second, o.duration/5)
+
+	// Parts 1 and 2 share an agent: the register runs add nodes that the
+	// health reads do not look at, and they come after them.
+	if o.parts["health"] || o.parts["register"] {
+		err := withAgent(ctx, bin, dir, "catalog", lc, func(a *agent) error {
+			if o.parts["health"] {
+				if err := benchHealth(ctx, rep, lc, a, dir, o, warm); err != nil {
+					return err
+				}
+			}
+			if o.parts["register"] {
+				return benchRegister(ctx, rep, lc, a, dir, o, warm)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fsync("after-register")
+	}
+	if o.parts["scale"] {
+		if err := withAgent(ctx, bin, dir, "scale", lc, func(a *agent) error { return benchScale(ctx, rep, lc, a, o) }); err != nil {
+			return err
+		}
+	}
+	if o.parts["checks"] {
+		if err := withAgent(ctx, bin, dir, "checks", lc, func(a *agent) error { return benchChecks(ctx, rep, lc, a, o) }); err != nil {
+			return err
+		}
+	}
+	fsync("end")
+	rep.summary()
+	return ctx.Err()
+}
+
+// withAgent runs fn against a fresh durable agent and stops it after.
+func withAgent(ctx context.Context, bin, dir, name string, lc *loadClient, fn func(*agent) error) error {
+	progress("starting %s agent", name)
+	a, err := startAgent(ctx, bin, dir, name)
+	if err != nil {
+		return err
+	}
+	rss, _ := a.rss()
+	progress("%s agent up (pid %d, %s, RSS %s)", name, a.pid(), a.base, mib(rss))
+	err = fn(a)
+	if err == nil && a.exited() {
+		err = fmt.Errorf("agent exited")
+	}
+	a.stop()
+	lc.reset()
+	if err != nil {
+		return fmt.Errorf("%s agent: %w\n--- agent log tail (%s):\n%s", name, err, a.logPath, a.logTail())
+	}
+	return ctx.Err()
+}
+
+// raiseFDLimit lifts the soft fd limit to the hard one; the agents, started
+// later, inherit it.
+func raiseFDLimit() {
+	var l syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		progress("getrlimit: %v", err)
+		return
+	}
+	l.Cur = l.Max
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
+		progress("setrlimit: %v", err)
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
