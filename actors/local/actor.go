@@ -32,6 +32,10 @@ type Options struct {
 	Scripts       ScriptPolicy  // which script checks may run
 	// Alias reads the checks an alias check follows (from the catalog).
 	Alias AliasSource
+	// Remote reads what the catalog holds for this node (anti-entropy).
+	Remote func() *Remote
+	// Keep names IDs on the node registered by other means (serfHealth...).
+	Keep []string
 }
 
 // Agent runs the agent-state actor and the check actors.
@@ -50,7 +54,7 @@ func Start(sys *actor.ActorSystem, o Options) *Agent {
 	}
 	a := &Agent{sys: sys, o: o, sync: make(chan []events.Event, 4096), stop: make(chan struct{})}
 	a.pid = sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor {
-		return &localActor{a: a, b: New(o.Node, o.Scripts), runners: map[string]*actor.PID{}}
+		return &localActor{a: a, b: New(o.Node, o.Scripts, o.Keep...), runners: map[string]*actor.PID{}}
 	}))
 	go a.syncLoop()
 	return a
@@ -139,7 +143,12 @@ func (l *localActor) Receive(ctx actor.Context) {
 	case Reap:
 		m.Now = time.Now()
 		fx = l.b.Handle(m)
-	case RemoveService, RemoveCheck, Resync, Snapshot, Maintenance, ReplaceConfig:
+	case Resync:
+		if m.Remote == nil && l.a.o.Remote != nil {
+			m.Remote = l.a.o.Remote()
+		}
+		fx = l.b.Handle(m)
+	case RemoveService, RemoveCheck, Snapshot, Maintenance, ReplaceConfig:
 		fx = l.b.Handle(m)
 	case reportTTL:
 		pid, ok := l.runners[m.ID]
@@ -163,7 +172,7 @@ func (l *localActor) Receive(ctx actor.Context) {
 				ctx.Stop(old)
 			}
 			l.runners[f.ID] = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor {
-				return &runnerActor{a: l.a, id: f.ID, def: f.Check}
+				return &runnerActor{a: l.a, id: f.ID, def: f.Check, gen: f.Gen}
 			}))
 		case StopCheck:
 			if pid, ok := l.runners[f.ID]; ok {
@@ -182,6 +191,7 @@ func (l *localActor) Receive(ctx actor.Context) {
 // interval (off the mailbox goroutine) and forwards status changes.
 type runnerActor struct {
 	a      *Agent
+	gen    uint64
 	id     string
 	def    check.Definition
 	b      *Runner
@@ -238,7 +248,7 @@ func (r *runnerActor) Receive(ctx actor.Context) {
 	for _, f := range fx {
 		switch f := f.(type) {
 		case Report:
-			ctx.Send(r.a.pid, CheckResult{ID: f.ID, Status: f.Status, Output: f.Output})
+			ctx.Send(r.a.pid, CheckResult{ID: f.ID, Status: f.Status, Output: f.Output, Gen: r.gen})
 		case ArmTTL:
 			self, root := ctx.Self(), ctx.ActorSystem().Root
 			time.AfterFunc(time.Until(f.At), func() { root.Send(self, TTLTick{}) })

@@ -29,6 +29,7 @@ type chk struct {
 	rec           *events.Check // catalog record with the current status
 	fromConfig    bool
 	criticalSince time.Time // zero unless critical
+	gen           uint64    // generation of its current runner
 }
 
 // ScriptPolicy is the agent's enable_script_checks and
@@ -38,14 +39,22 @@ type ScriptPolicy struct{ Remote, Local bool }
 // Local is the pure behaviour of the agent-state actor.
 type Local struct {
 	scripts  ScriptPolicy
+	keep     map[string]bool // catalog IDs on this node owned elsewhere (self-registration)
+	gen      uint64
 	node     *events.Node // this agent's node (for registrations)
 	services map[string]*svc
 	checks   map[string]*chk
 }
 
-// New returns the state of an agent whose node is node.
-func New(node *events.Node, scripts ScriptPolicy) *Local {
-	return &Local{node: node, scripts: scripts, services: map[string]*svc{}, checks: map[string]*chk{}}
+// New returns the state of an agent whose node is node. keep names the
+// service and check IDs on the node that the agent registers by other means
+// (serfHealth, the consul service): anti-entropy leaves them alone.
+func New(node *events.Node, scripts ScriptPolicy, keep ...string) *Local {
+	l := &Local{node: node, scripts: scripts, keep: map[string]bool{}, services: map[string]*svc{}, checks: map[string]*chk{}}
+	for _, id := range keep {
+		l.keep[id] = true
+	}
+	return l
 }
 
 // allowed refuses script checks the agent's policy does not allow.
@@ -95,6 +104,9 @@ func (l *Local) Handle(in any) []Effect {
 		if !ok {
 			return answer(in.Reply, fmt.Errorf("%w %q", ErrUnknownCheck, in.ID))
 		}
+		if in.Gen != c.gen {
+			return answerOK(in.Reply) // from a runner that was replaced
+		}
 		if in.Status == check.StatusCritical && c.rec.Status != string(check.StatusCritical) {
 			c.criticalSince = in.Now
 		} else if in.Status != check.StatusCritical {
@@ -132,7 +144,7 @@ func (l *Local) Handle(in any) []Effect {
 		}
 		return fx
 	case Resync:
-		return []Effect{Sync{l.all()}}
+		return []Effect{Sync{append(l.strays(in.Remote), l.all()...)}}
 	case Snapshot:
 		return []Effect{Answer{in.Reply, l.snapshot()}}
 	}
@@ -184,7 +196,7 @@ func (l *Local) addService(in AddService) []Effect {
 		c, start := l.putCheck(d, in.FromConfig, in.Now)
 		reg.Checks = append(reg.Checks, c.rec)
 		if start {
-			fx = append(fx, StartCheck{d.ID, d})
+			fx = append(fx, StartCheck{d.ID, d, c.gen})
 		}
 	}
 	fx = append(fx, Sync{[]events.Event{reg}})
@@ -291,7 +303,7 @@ func (l *Local) addCheck(in AddCheck) []Effect {
 	c, start := l.putCheck(d, in.FromConfig, in.Now)
 	fx := []Effect{}
 	if start {
-		fx = append(fx, StartCheck{d.ID, d})
+		fx = append(fx, StartCheck{d.ID, d, c.gen})
 	}
 	reg := &events.CatalogRegistered{Node: l.node, SkipNodeUpdate: true, Checks: []*events.Check{c.rec}}
 	fx = append(fx, Sync{[]events.Event{reg}})
@@ -319,7 +331,8 @@ func (l *Local) putCheck(d check.Definition, fromConfig bool, now time.Time) (*c
 	if d.Timeout > 0 {
 		rec.Timeout = d.Timeout.String()
 	}
-	c := &chk{def: d, rec: rec, fromConfig: fromConfig}
+	l.gen++
+	c := &chk{def: d, rec: rec, fromConfig: fromConfig, gen: l.gen}
 	if rec.Status == string(check.StatusCritical) {
 		c.criticalSince = now
 	}
@@ -338,6 +351,26 @@ func (l *Local) checkIDs(serviceID string) []string {
 	}
 	slices.Sort(ids) // only the matches: effects must not depend on map order
 	return ids
+}
+
+// strays deregisters what the catalog holds for this node but the agent
+// does not own: the repair for a deregistration whose sync was lost.
+func (l *Local) strays(r *Remote) []events.Event {
+	if r == nil {
+		return nil
+	}
+	var out []events.Event
+	for _, id := range slices.Sorted(slices.Values(r.Services)) {
+		if _, ok := l.services[id]; !ok && !l.keep[id] {
+			out = append(out, &events.CatalogDeregistered{Node: l.node.Node, ServiceId: id})
+		}
+	}
+	for _, id := range slices.Sorted(slices.Values(r.Checks)) {
+		if _, ok := l.checks[id]; !ok && !l.keep[id] {
+			out = append(out, &events.CatalogDeregistered{Node: l.node.Node, CheckId: id})
+		}
+	}
+	return out
 }
 
 // byService groups every check ID by its service ID ("" for node checks),

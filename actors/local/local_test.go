@@ -2,6 +2,7 @@ package local
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,14 +72,14 @@ func TestAddServiceRegistersServiceAndChecksTogether(t *testing.T) {
 func TestCheckResultsSyncOnlyChanges(t *testing.T) {
 	l := newLocal()
 	do(l, AddService{Service: &events.Service{Id: "a", Service: "a"}, Checks: []check.Definition{ttl(time.Minute)}, Now: t0})
-	fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "ok", Now: t0})
+	fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "ok", Now: t0, Gen: l.checks["service:a"].gen})
 	if ev := syncs(fx); len(ev) != 1 || ev[0].(*events.CheckStatusUpdated).Status != "passing" {
 		t.Fatalf("first result: %v", ev)
 	}
-	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "ok", Now: t0}); len(syncs(fx)) != 0 {
+	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "ok", Now: t0, Gen: l.checks["service:a"].gen}); len(syncs(fx)) != 0 {
 		t.Fatal("an unchanged result was synced")
 	}
-	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "still ok", Now: t0}); len(syncs(fx)) != 0 {
+	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Output: "still ok", Now: t0, Gen: l.checks["service:a"].gen}); len(syncs(fx)) != 0 {
 		t.Fatal("an output-only change was synced at once")
 	}
 	all := syncs(do(l, Resync{}))
@@ -148,8 +149,8 @@ func TestReapRemovesLongCriticalServices(t *testing.T) {
 		t.Fatalf("reaped early: %#v", fx)
 	}
 	// Passing resets the clock.
-	do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Now: t0.Add(time.Minute)})
-	do(l, CheckResult{ID: "service:a", Status: check.StatusCritical, Now: t0.Add(90 * time.Second)})
+	do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Now: t0.Add(time.Minute), Gen: l.checks["service:a"].gen})
+	do(l, CheckResult{ID: "service:a", Status: check.StatusCritical, Now: t0.Add(90 * time.Second), Gen: l.checks["service:a"].gen})
 	if fx := do(l, Reap{Now: t0.Add(200 * time.Second)}); len(fx) != 0 {
 		t.Fatalf("reaped although critical only since 90s: %#v", fx)
 	}
@@ -207,4 +208,44 @@ func do(l *Local, in any) []Effect {
 		}
 	}
 	return fx
+}
+
+// A result from a runner that was replaced (changed definition) is dropped.
+func TestStaleRunnerResultsAreDropped(t *testing.T) {
+	l := newLocal()
+	do(l, AddService{Service: &events.Service{Id: "a", Service: "a"}, Checks: []check.Definition{ttl(time.Minute)}, Now: t0})
+	old := l.checks["service:a"].gen
+	fx := do(l, AddService{Service: &events.Service{Id: "a", Service: "a"}, Checks: []check.Definition{ttl(2 * time.Minute)}, Now: t0})
+	var start StartCheck
+	for _, f := range fx {
+		if s, ok := f.(StartCheck); ok {
+			start = s
+		}
+	}
+	if start.Gen == old || start.Gen == 0 {
+		t.Fatalf("restart kept generation %d", old)
+	}
+	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Now: t0, Gen: old}); len(syncs(fx)) != 0 {
+		t.Fatal("a replaced runner's result was applied")
+	}
+	if fx := do(l, CheckResult{ID: "service:a", Status: check.StatusPassing, Now: t0, Gen: start.Gen}); len(syncs(fx)) != 1 {
+		t.Fatal("the current runner's result was not applied")
+	}
+}
+
+// A resync deregisters what the catalog holds for the node but the agent
+// does not own, except what is kept (self-registration).
+func TestResyncRemovesStrays(t *testing.T) {
+	l := New(&events.Node{Node: "n1"}, ScriptPolicy{}, "serfHealth", "consul")
+	do(l, AddService{Service: &events.Service{Id: "a", Service: "a"}, Checks: []check.Definition{ttl(time.Minute)}, Now: t0})
+	fx := do(l, Resync{Remote: &Remote{Services: []string{"a", "gone", "consul"}, Checks: []string{"service:a", "_service_maintenance:a", "serfHealth"}}})
+	var dereg []string
+	for _, ev := range syncs(fx) {
+		if d, ok := ev.(*events.CatalogDeregistered); ok {
+			dereg = append(dereg, d.ServiceId+d.CheckId)
+		}
+	}
+	if strings.Join(dereg, ",") != "gone,_service_maintenance:a" {
+		t.Fatalf("deregistered %v", dereg)
+	}
 }

@@ -57,6 +57,9 @@ type CheckResult struct {
 	Status check.Status
 	Output string
 	Now    time.Time
+	// Gen is the generation of the runner that observed it (StartCheck.Gen):
+	// a result from a runner that was replaced is dropped.
+	Gen uint64
 }
 
 // Reap removes services whose check has been critical for longer than its
@@ -82,7 +85,13 @@ type ReplaceConfig struct {
 }
 
 // Resync asks for a full anti-entropy pass (periodic, and after start).
-type Resync struct{}
+// Remote, when known, is what the catalog holds for this node: services and
+// checks there that the agent does not own are deregistered (a lost
+// deregistration is repaired), except those named in Keep.
+type Resync struct{ Remote *Remote }
+
+// Remote lists the IDs the catalog holds for this agent's node.
+type Remote struct{ Services, Checks []string }
 
 // Snapshot asks for the current services and checks.
 type Snapshot struct{ Reply Answerer }
@@ -96,6 +105,7 @@ type Sync struct{ Events []events.Event }
 type StartCheck struct {
 	ID    string
 	Check check.Definition
+	Gen   uint64 // echoed in the runner's CheckResults
 }
 
 // StopCheck ends a check's runner.

@@ -151,7 +151,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	self := selfRegistration(id, c.NodeName, c.Datacenter, ip, c.Ports.Server)
 	a.local = local.Start(a.sys, local.Options{Node: self.Node, Catalog: client.CatalogSink(), Log: log,
 		PersistPath: localPath(c.DataDir), Scripts: local.ScriptPolicy{Remote: c.EnableScriptChecks, Local: c.EnableLocalScriptChecks},
-		Alias: a.aliasSource})
+		Alias: a.aliasSource, Remote: a.remote, Keep: []string{"serfHealth", "consul"}})
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
 	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter, Reload: a.Reload,

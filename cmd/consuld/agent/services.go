@@ -92,3 +92,13 @@ func (a *Agent) aliasSource(node, serviceID, exclude string) ([]check.Aliased, b
 	})
 	return out, found
 }
+
+// remote lists what the catalog holds for this agent's node, for
+// anti-entropy to remove what the agent no longer owns.
+func (a *Agent) remote() *local.Remote {
+	v := a.host.Catalog().Current()
+	r := &local.Remote{}
+	v.NodeServices(a.cfg.NodeName, func(s *events.Service) bool { r.Services = append(r.Services, s.Id); return true })
+	v.NodeChecks(a.cfg.NodeName, func(c *events.Check) bool { r.Checks = append(r.Checks, c.CheckId); return true })
+	return r
+}
