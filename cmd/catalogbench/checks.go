@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -24,7 +26,7 @@ type checksResult struct {
 	checks           int
 	regTook          time.Duration
 	warm, window     time.Duration
-	idle, load       usage // cores: agent (server), catalogbench (client: the target server), others
+	idle, load       benchkit.Usage // cores: agent (server), catalogbench (client: the target server), others
 	rssIdle, rss     int64
 	memIdle, mem     goMem
 	threads          int64
@@ -38,7 +40,7 @@ type checksResult struct {
 // agent run checks HTTP checks against it at a 1 s interval (registered
 // through PUT /v1/agent/service/register), waits, and measures the agent's
 // CPU and RSS over a window.
-func benchChecks(ctx context.Context, rep *report, lc *loadClient, a *agent, o options) error {
+func benchChecks(ctx context.Context, rep *report, lc *benchkit.LoadClient, a *benchkit.Agent, o options) error {
 	r := checksResult{checks: o.size(httpChecks), warm: checksWarm, window: checksWindow}
 	if o.quick {
 		r.warm, r.window = 5*time.Second, 10*time.Second
@@ -56,35 +58,35 @@ func benchChecks(ctx context.Context, rep *report, lc *loadClient, a *agent, o o
 	defer srv.Close()
 	target := "http://" + ln.Addr().String()
 
-	sleepCtx(ctx, 2*time.Second) // let start-up settle
-	r.rssIdle, _ = a.rss()
+	benchkit.SleepCtx(ctx, 2*time.Second) // let start-up settle
+	r.rssIdle, _ = a.RSS()
 	r.memIdle, _ = agentMem(ctx, a)
-	c0 := takeCPU(a.pid())
-	sleepCtx(ctx, checksIdleWin)
-	r.idle = cpuBetween(c0, takeCPU(a.pid()))
-	progress("checks: idle agent %.3f cores, RSS %s; registering %d services with an HTTP check each", r.idle.server, mib(r.rssIdle), r.checks)
+	c0 := benchkit.TakeCPU(a.PID())
+	benchkit.SleepCtx(ctx, checksIdleWin)
+	r.idle = benchkit.CPUBetween(c0, benchkit.TakeCPU(a.PID()))
+	benchkit.Progress("checks: idle agent %.3f cores, RSS %s; registering %d services with an HTTP check each", r.idle.Server, benchkit.MiB(r.rssIdle), r.checks)
 
-	errs, first, took := fill(ctx, checksConc, r.checks, func(ctx context.Context, i int) error {
+	errs, first, took := benchkit.Fill(ctx, checksConc, r.checks, func(ctx context.Context, i int) error {
 		body := fmt.Sprintf(`{"Name":"hc-%d","ID":"hc-%d","Port":%d,"Check":{"HTTP":"%s/h%d","Interval":"1s"}}`, i, i, 20000+i, target, i)
-		return expectOK(ctx, lc.c, http.MethodPut, a.base+"/v1/agent/service/register", []byte(body), "")
+		return expectOK(ctx, lc.C, http.MethodPut, a.Base+"/v1/agent/service/register", []byte(body), "")
 	})
 	if errs > 0 {
 		return fmt.Errorf("checks: %d registrations failed, first: %v", errs, first)
 	}
 	r.regTook = took
-	progress("checks: registered in %s; waiting %s", took.Round(time.Millisecond), r.warm)
-	sleepCtx(ctx, r.warm)
+	benchkit.Progress("checks: registered in %s; waiting %s", took.Round(time.Millisecond), r.warm)
+	benchkit.SleepCtx(ctx, r.warm)
 	if r.passingAfterWarm, _, err = agentChecks(ctx, lc, a); err != nil {
 		return err
 	}
 
-	progress("checks: measuring the agent for %s", r.window)
-	h0, c0 := hits.Load(), takeCPU(a.pid())
-	sleepCtx(ctx, r.window)
-	h1, c1 := hits.Load(), takeCPU(a.pid())
-	r.load, r.probes = cpuBetween(c0, c1), h1-h0
-	r.rss, _ = a.rss()
-	r.threads, _ = procStatus(a.pid(), "Threads")
+	benchkit.Progress("checks: measuring the agent for %s", r.window)
+	h0, c0 := hits.Load(), benchkit.TakeCPU(a.PID())
+	benchkit.SleepCtx(ctx, r.window)
+	h1, c1 := hits.Load(), benchkit.TakeCPU(a.PID())
+	r.load, r.probes = benchkit.CPUBetween(c0, c1), h1-h0
+	r.rss, _ = a.RSS()
+	r.threads, _ = benchkit.ProcStatus(a.PID(), "Threads")
 	r.mem, _ = agentMem(ctx, a)
 	if r.passing, r.statuses, err = agentChecks(ctx, lc, a); err != nil {
 		return err
@@ -97,8 +99,8 @@ func benchChecks(ctx context.Context, rep *report, lc *loadClient, a *agent, o o
 }
 
 // agentChecks counts the agent's checks by status (GET /v1/agent/checks).
-func agentChecks(ctx context.Context, lc *loadClient, a *agent) (passing int, statuses map[string]int, err error) {
-	b, _, st, err := httpDo(ctx, lc.c, http.MethodGet, a.base+"/v1/agent/checks", nil)
+func agentChecks(ctx context.Context, lc *benchkit.LoadClient, a *benchkit.Agent) (passing int, statuses map[string]int, err error) {
+	b, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodGet, a.Base+"/v1/agent/checks", nil)
 	if err != nil || st != http.StatusOK {
 		return 0, nil, fmt.Errorf("GET /v1/agent/checks: %d %v", st, err)
 	}

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"time"
 
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -31,48 +28,26 @@ func serveEcho(addr string, body []byte) error {
 		h.Set("X-Consul-Query-Backend", "blocking-query")
 		return c.Blob(http.StatusOK, "application/json", body)
 	})
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	return srv.Serve(ln)
+	return benchkit.ServeBare(addr, e)
 }
 
 // startEcho runs the bare Echo server as a subprocess (a separate process,
 // like the agent) serving body, and waits until it answers. The body goes
 // through a file: 140 KB is more than one argv string may hold.
-func startEcho(ctx context.Context, lc *loadClient, dir string, body []byte) (*proc, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	ports, err := freePorts(1)
-	if err != nil {
-		return nil, err
-	}
+func startEcho(ctx context.Context, lc *benchkit.LoadClient, dir string, body []byte) (*benchkit.Proc, error) {
 	bodyPath := filepath.Join(dir, "echo-body.json")
 	if err := os.WriteFile(bodyPath, body, 0o644); err != nil {
 		return nil, err
 	}
-	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
-	p, err := startProc(self, []string{"-serve-echo", addr, "-serve-echo-body", bodyPath}, filepath.Join(dir, "echo.log"))
+	p, err := benchkit.StartEchoProc(ctx, dir, func(addr string) []string {
+		return []string{"-serve-echo", addr, "-serve-echo-body", bodyPath}
+	}, func(base string) bool {
+		b, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodGet, base+"/v1/health/service/web", nil)
+		return err == nil && st == http.StatusOK && len(b) == len(body)
+	})
 	if err != nil {
 		return nil, err
 	}
-	p.base = "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		b, _, st, err := httpDo(ctx, lc.c, http.MethodGet, p.base+"/v1/health/service/web", nil)
-		if err == nil && st == http.StatusOK && len(b) == len(body) {
-			break
-		}
-		if p.exited() || time.Now().After(deadline) || ctx.Err() != nil {
-			p.stop()
-			return nil, fmt.Errorf("bare echo server not ready:\n%s", p.logTail())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	progress("bare echo server up (pid %d, %s, body %d bytes)", p.pid(), p.base, len(body))
+	benchkit.Progress("bare echo server up (pid %d, %s, body %d bytes)", p.PID(), p.Base, len(body))
 	return p, nil
 }

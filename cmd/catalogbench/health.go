@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -30,18 +32,18 @@ func webInstance(i int) regBody {
 // GET /v1/health/service/web?passing, and measures, seconds apart, a bare
 // Echo server answering those bytes and the agent (default consistency,
 // then ?stale) at c=16.
-func benchHealth(ctx context.Context, rep *report, lc *loadClient, a *agent, dir string, o options, warm time.Duration) error {
+func benchHealth(ctx context.Context, rep *report, lc *benchkit.LoadClient, a *benchkit.Agent, dir string, o options, warm time.Duration) error {
 	h := healthResult{instances: o.size(webInstances)}
-	progress("health: registering %d instances of web", h.instances)
-	errs, first, took := fill(ctx, healthConc, h.instances, func(ctx context.Context, i int) error {
-		return register(ctx, lc.c, a.base, webInstance(i))
+	benchkit.Progress("health: registering %d instances of web", h.instances)
+	errs, first, took := benchkit.Fill(ctx, healthConc, h.instances, func(ctx context.Context, i int) error {
+		return register(ctx, lc.C, a.Base, webInstance(i))
 	})
 	if errs > 0 {
 		return fmt.Errorf("health: registering web: %d errors, first: %v", errs, first)
 	}
 	h.regTook = took
-	url := a.base + "/v1/health/service/web?passing"
-	body, _, st, err := httpDo(ctx, lc.c, http.MethodGet, url, nil)
+	url := a.Base + "/v1/health/service/web?passing"
+	body, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodGet, url, nil)
 	if err != nil || st != http.StatusOK {
 		return fmt.Errorf("health: GET %s: %d %v", url, st, err)
 	}
@@ -55,19 +57,19 @@ func benchHealth(ctx context.Context, rep *report, lc *loadClient, a *agent, dir
 	if err != nil {
 		return err
 	}
-	defer echo.stop()
+	defer echo.Stop()
 	run := func(name string, pid int, url string) {
 		if ctx.Err() == nil {
-			rep.add(closedLoop(ctx, name, healthConc, warm, o.duration, pid, getLenOp(lc.c, url, len(body))))
+			rep.add(benchkit.ClosedLoop(ctx, name, healthConc, warm, o.duration, pid, getLenOp(lc.C, url, len(body))))
 		}
 	}
 	// Bare Echo runs before and after the agent; the summary divides by
 	// the better of the two.
 	c := strconv.Itoa(healthConc)
-	run("BenchmarkEchoRaw/health-body/c="+c, echo.pid(), echo.base+"/v1/health/service/web?passing")
-	run("BenchmarkHealth/passing/c="+c, a.pid(), url)
-	run("BenchmarkHealth/passing-stale/c="+c, a.pid(), url+"&stale")
-	run("BenchmarkEchoRaw/health-body/c="+c, echo.pid(), echo.base+"/v1/health/service/web?passing")
+	run("BenchmarkEchoRaw/health-body/c="+c, echo.PID(), echo.Base+"/v1/health/service/web?passing")
+	run("BenchmarkHealth/passing/c="+c, a.PID(), url)
+	run("BenchmarkHealth/passing-stale/c="+c, a.PID(), url+"&stale")
+	run("BenchmarkEchoRaw/health-body/c="+c, echo.PID(), echo.Base+"/v1/health/service/web?passing")
 	return ctx.Err()
 }
 
@@ -90,9 +92,9 @@ func checkWebBody(body []byte, n int) error {
 
 // getLenOp GETs url and expects a 200 with a body of want bytes (nothing
 // changes the answer while the loop runs).
-func getLenOp(c *http.Client, url string, want int) opFunc {
+func getLenOp(c *http.Client, url string, want int) benchkit.OpFunc {
 	return func(ctx context.Context, _, _ int) error {
-		b, _, status, err := httpDo(ctx, c, http.MethodGet, url, nil)
+		b, _, status, err := benchkit.HTTPDo(ctx, c, http.MethodGet, url, nil)
 		if err == nil && (status != http.StatusOK || len(b) != want) {
 			err = fmt.Errorf("GET %s: %d, %d bytes (want %d) %.100q", url, status, len(b), want, b)
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 // options are the command line.
@@ -69,14 +71,10 @@ func fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "# "+time.Now().Format("15:04:05")+" "+format+"\n", args...)
-}
-
 // run does each selected part on its own fresh durable agent, bracketed by
 // fsync baselines, then prints the summary.
 func run(ctx context.Context, o options) error {
-	raiseFDLimit()
+	benchkit.RaiseFDLimit()
 	var w io.Writer = os.Stdout
 	if o.out != "" {
 		f, err := os.Create(o.out)
@@ -97,24 +95,24 @@ func run(ctx context.Context, o options) error {
 	}
 	rep := newReport(w)
 	rep.header(dir, o)
-	progress("building consuld")
-	bin, err := buildConsuld(ctx, dir)
+	benchkit.Progress("building consuld")
+	bin, err := benchkit.BuildConsuld(ctx, dir, "catalogbench")
 	if err != nil {
 		return err
 	}
 	fsyncDur := min(o.duration, 5*time.Second)
 	fsync := func(label string) {
-		progress("fsync baseline %s", label)
-		rep.fsync(label, fsyncBaseline(ctx, dir, fsyncDur))
+		benchkit.Progress("fsync baseline %s", label)
+		rep.fsync(label, benchkit.FsyncBaseline(ctx, dir, fsyncDur))
 	}
 	fsync("start")
-	lc := newLoadClient(64)
+	lc := benchkit.NewLoadClient(64)
 	warm := min(time.Second, o.duration/5)
 
 	// Parts 1 and 2 share an agent: the register runs add nodes that the
 	// health reads do not look at, and they come after them.
 	if o.parts["health"] || o.parts["register"] {
-		err := withAgent(ctx, bin, dir, "catalog", lc, func(a *agent) error {
+		err := withAgent(ctx, bin, dir, "catalog", lc, func(a *benchkit.Agent) error {
 			if o.parts["health"] {
 				if err := benchHealth(ctx, rep, lc, a, dir, o, warm); err != nil {
 					return err
@@ -131,12 +129,12 @@ func run(ctx context.Context, o options) error {
 		fsync("after-register")
 	}
 	if o.parts["scale"] {
-		if err := withAgent(ctx, bin, dir, "scale", lc, func(a *agent) error { return benchScale(ctx, rep, lc, a, o) }); err != nil {
+		if err := withAgent(ctx, bin, dir, "scale", lc, func(a *benchkit.Agent) error { return benchScale(ctx, rep, lc, a, o) }); err != nil {
 			return err
 		}
 	}
 	if o.parts["checks"] {
-		if err := withAgent(ctx, bin, dir, "checks", lc, func(a *agent) error { return benchChecks(ctx, rep, lc, a, o) }); err != nil {
+		if err := withAgent(ctx, bin, dir, "checks", lc, func(a *benchkit.Agent) error { return benchChecks(ctx, rep, lc, a, o) }); err != nil {
 			return err
 		}
 	}
@@ -146,43 +144,22 @@ func run(ctx context.Context, o options) error {
 }
 
 // withAgent runs fn against a fresh durable agent and stops it after.
-func withAgent(ctx context.Context, bin, dir, name string, lc *loadClient, fn func(*agent) error) error {
-	progress("starting %s agent", name)
-	a, err := startAgent(ctx, bin, dir, name)
+func withAgent(ctx context.Context, bin, dir, name string, lc *benchkit.LoadClient, fn func(*benchkit.Agent) error) error {
+	benchkit.Progress("starting %s agent", name)
+	a, err := benchkit.StartAgent(ctx, benchkit.AgentConfig{Tool: "catalogbench", Bin: bin, Dir: dir, Name: name})
 	if err != nil {
 		return err
 	}
-	rss, _ := a.rss()
-	progress("%s agent up (pid %d, %s, RSS %s)", name, a.pid(), a.base, mib(rss))
+	rss, _ := a.RSS()
+	benchkit.Progress("%s agent up (pid %d, %s, RSS %s)", name, a.PID(), a.Base, benchkit.MiB(rss))
 	err = fn(a)
-	if err == nil && a.exited() {
+	if err == nil && a.Exited() {
 		err = fmt.Errorf("agent exited")
 	}
-	a.stop()
-	lc.reset()
+	a.Stop()
+	lc.Reset()
 	if err != nil {
-		return fmt.Errorf("%s agent: %w\n--- agent log tail (%s):\n%s", name, err, a.logPath, a.logTail())
+		return fmt.Errorf("%s agent: %w\n--- agent log tail (%s):\n%s", name, err, a.LogPath, a.LogTail())
 	}
 	return ctx.Err()
-}
-
-// raiseFDLimit lifts the soft fd limit to the hard one; the agents, started
-// later, inherit it.
-func raiseFDLimit() {
-	var l syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		progress("getrlimit: %v", err)
-		return
-	}
-	l.Cur = l.Max
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		progress("setrlimit: %v", err)
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }

@@ -3,17 +3,17 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"runtime"
-	"strings"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 // report prints results as they come and the summary at the end.
 type report struct {
 	w       io.Writer
-	results map[string]result
-	fsyncs  []result
+	results map[string]benchkit.Result
+	fsyncs  []benchkit.Result
 	healthR *healthResult
 	regR    *registerResult
 	scaleR  *scaleResult
@@ -21,47 +21,47 @@ type report struct {
 	checksR *checksResult
 }
 
-func newReport(w io.Writer) *report { return &report{w: w, results: map[string]result{}} }
+func newReport(w io.Writer) *report { return &report{w: w, results: map[string]benchkit.Result{}} }
 
 func (r *report) printf(format string, args ...any) { fmt.Fprintf(r.w, format, args...) }
 
 func (r *report) header(dir string, o options) {
 	r.printf("goos: %s\ngoarch: %s\npkg: github.com/consuld/consuld/cmd/catalogbench\ncpu: %s (%d CPUs)\n",
-		runtime.GOOS, runtime.GOARCH, cpuModel(), runtime.NumCPU())
+		runtime.GOOS, runtime.GOARCH, benchkit.CPUModel(), runtime.NumCPU())
 	r.printf("go: %s  date: %s\n", runtime.Version(), time.Now().UTC().Format(time.RFC3339))
 	r.printf("duration=%s quick=%v scratch=%s", o.duration, o.quick, dir)
-	if isTmpfs(dir) {
+	if benchkit.IsTmpfs(dir) {
 		r.printf(" (WARNING: tmpfs, fsync is free: durable figures are meaningless)")
 	}
 	r.printf("\nagent: durable (-server -bootstrap-expect 1 -data-dir, fsynced Raft log), a fresh one per part\n")
 	r.printf("client: Go net/http in this process, one keep-alive Transport, closed loop; it shares the CPUs with the server\n\n")
 }
 
-func (r *report) line(res result) {
+func (r *report) line(res benchkit.Result) {
 	r.printf("%-46s  ops/s=%-8.0f  p50=%-7s  p99=%-7s  errors=%-3d %s\n",
-		res.name, res.opsPerSec(), fmtDur(res.p50), fmtDur(res.p99), res.errors, res.cpu)
-	if res.firstErr != nil {
-		r.printf("    first error: %.300s\n", res.firstErr.Error())
+		res.Name, res.OpsPerSec(), benchkit.FmtDur(res.P50), benchkit.FmtDur(res.P99), res.Errors, res.CPU)
+	if res.FirstErr != nil {
+		r.printf("    first error: %.300s\n", res.FirstErr.Error())
 	}
 }
 
 // add prints res and records it; of two runs with one name the faster is
 // kept.
-func (r *report) add(res result) {
+func (r *report) add(res benchkit.Result) {
 	r.line(res)
-	if old, ok := r.results[res.name]; ok && old.opsPerSec() >= res.opsPerSec() {
+	if old, ok := r.results[res.Name]; ok && old.OpsPerSec() >= res.OpsPerSec() {
 		return
 	}
-	r.results[res.name] = res
+	r.results[res.Name] = res
 }
 
-func (r *report) get(name string) (result, bool) {
+func (r *report) get(name string) (benchkit.Result, bool) {
 	res, ok := r.results[name]
-	return res, ok && res.ops > 0
+	return res, ok && res.Ops > 0
 }
 
-func (r *report) fsync(label string, res result) {
-	res.name += "/" + label
+func (r *report) fsync(label string, res benchkit.Result) {
+	res.Name += "/" + label
 	r.fsyncs = append(r.fsyncs, res)
 	r.line(res)
 }
@@ -82,33 +82,33 @@ func (r *report) register(g registerResult) {
 func (r *report) scale(s scaleResult) {
 	r.scaleR = &s
 	r.printf("BenchmarkCatalogScale/instances=%d  registered/s=%.0f  rss=%s->%s  heap=%s->%s  heap/instance=%.0fB  errors=%d\n",
-		s.instances, float64(s.instances)/s.took.Seconds(), mib(s.rssIdle), mib(s.rssSettled), mib(s.memIdle.heapAlloc), mib(s.memAfter.heapAlloc),
+		s.instances, float64(s.instances)/s.took.Seconds(), benchkit.MiB(s.rssIdle), benchkit.MiB(s.rssSettled), benchkit.MiB(s.memIdle.heapAlloc), benchkit.MiB(s.memAfter.heapAlloc),
 		perInstance(s.memAfter.heapAlloc-s.memIdle.heapAlloc, s.instances), s.errors)
 }
 
 func (r *report) watch(w watchResult) {
 	r.watchR = &w
 	r.printf("BenchmarkWatch/health/%s/flip  rounds=%d  p50=%s  p99=%s  max=%s  woke=%d/%d  bad=%d  %s-woke=%v\n",
-		watchedService, w.rounds, fmtDur(w.p50), fmtDur(w.p99), fmtDur(w.max), w.woke, w.rounds, w.bad, unwatchedService, w.otherWoke)
+		watchedService, w.rounds, benchkit.FmtDur(w.p50), benchkit.FmtDur(w.p99), benchkit.FmtDur(w.max), w.woke, w.rounds, w.bad, unwatchedService, w.otherWoke)
 }
 
 func (r *report) checks(c checksResult) {
 	r.checksR = &c
 	r.printf("BenchmarkHTTPChecks/checks=%d/interval=1s  cores=%.3f  rss=%s  probes/s=%.0f  passing=%d/%d  %s\n",
-		c.checks, c.load.server, mib(c.rss), float64(c.probes)/c.window.Seconds(), c.passing, c.total, c.load)
+		c.checks, c.load.Server, benchkit.MiB(c.rss), float64(c.probes)/c.window.Seconds(), c.passing, c.total, c.load)
 }
 
 // summary prints the ratios and the per-part details.
 func (r *report) summary() {
 	r.printf("\n== Fsync baseline: raw 4 KiB append + fdatasync, 1 thread (durable write figures follow the disk)\n")
 	for _, f := range r.fsyncs {
-		r.printf("%-32s %7.0f/s  p50=%s  p99=%s  max=%s\n", f.name, f.opsPerSec(), fmtDur(f.p50), fmtDur(f.p99), fmtDur(f.max))
+		r.printf("%-32s %7.0f/s  p50=%s  p99=%s  max=%s\n", f.Name, f.OpsPerSec(), benchkit.FmtDur(f.P50), benchkit.FmtDur(f.P99), benchkit.FmtDur(f.Max))
 	}
 	r.healthSummary()
 	r.registerSummary()
 	r.scaleSummary()
 	r.checksSummary()
-	r.printf("\n(\"noisy\": other processes used >= %.2f cores during a run; see cpu= on its line. Targets are printed, never asserted.)\n", noisyCores)
+	r.printf("\n(\"noisy\": other processes used >= %.2f cores during a run; see cpu= on its line. Targets are printed, never asserted.)\n", benchkit.NoisyCores)
 }
 
 func (r *report) healthSummary() {
@@ -126,14 +126,14 @@ func (r *report) healthSummary() {
 		if !ok {
 			continue
 		}
-		line := fmt.Sprintf("   %-15s %s  consuld %8.0f ops/s (%5.1f MB/s)", name, c, res.opsPerSec(), res.opsPerSec()*float64(h.bodyBytes)/1e6)
+		line := fmt.Sprintf("   %-15s %s  consuld %8.0f ops/s (%5.1f MB/s)", name, c, res.OpsPerSec(), res.OpsPerSec()*float64(h.bodyBytes)/1e6)
 		if eok {
-			q := res.opsPerSec() / echo.opsPerSec()
-			line += fmt.Sprintf("  bare Echo %8.0f ops/s  ratio %.2f", echo.opsPerSec(), q)
+			q := res.OpsPerSec() / echo.OpsPerSec()
+			line += fmt.Sprintf("  bare Echo %8.0f ops/s  ratio %.2f", echo.OpsPerSec(), q)
 			if name == "passing" {
-				line += "  target >= 0.5: " + metStr(q >= 0.5)
+				line += "  target >= 0.5: " + benchkit.MetStr(q >= 0.5)
 			}
-			if noisy(res) || noisy(echo) {
+			if benchkit.Noisy(res) || benchkit.Noisy(echo) {
 				line += "  noisy"
 			}
 		}
@@ -153,8 +153,8 @@ func (r *report) registerSummary() {
 	reg, ok := r.get("BenchmarkCatalogRegister/" + c)
 	if ok && rok {
 		r.printf("   %s  consuld %6.0f ops/s p50=%s p99=%s   raw dragonboat SyncPropose (%d B, same NodeHost settings, counter SM) %6.0f ops/s p50=%s p99=%s   ratio %.2f%s\n",
-			c, reg.opsPerSec(), fmtDur(reg.p50), fmtDur(reg.p99), g.payloadBytes, raw.opsPerSec(), fmtDur(raw.p50), fmtDur(raw.p99),
-			reg.opsPerSec()/raw.opsPerSec(), noisyStr(reg, raw))
+			c, reg.OpsPerSec(), benchkit.FmtDur(reg.P50), benchkit.FmtDur(reg.P99), g.payloadBytes, raw.OpsPerSec(), benchkit.FmtDur(raw.P50), benchkit.FmtDur(raw.P99),
+			reg.OpsPerSec()/raw.OpsPerSec(), noisyStr(reg, raw))
 	}
 	m := fmt.Sprintf("c=%d", mixedConc)
 	kvA, ok1 := r.get("BenchmarkKV/PUT/alone/" + m)
@@ -164,9 +164,9 @@ func (r *report) registerSummary() {
 	if ok1 && ok2 && ok3 && ok4 {
 		r.printf("   KV PUT (128 B) and catalog register, %s each, alone and at the same time (KV shard and catalog shard of one NodeHost):\n", m)
 		r.printf("   %-18s %10s %10s %8s\n", "op", "alone/s", "combined/s", "share")
-		r.printf("   %-18s %10.0f %10.0f %7.0f%%\n", "KV PUT", kvA.opsPerSec(), kvM.opsPerSec(), 100*kvM.opsPerSec()/kvA.opsPerSec())
-		r.printf("   %-18s %10.0f %10.0f %7.0f%%\n", "catalog register", regA.opsPerSec(), regM.opsPerSec(), 100*regM.opsPerSec()/regA.opsPerSec())
-		r.printf("   %-18s %10s %10.0f   (sum of both in the combined run)%s\n", "total", "", kvM.opsPerSec()+regM.opsPerSec(),
+		r.printf("   %-18s %10.0f %10.0f %7.0f%%\n", "KV PUT", kvA.OpsPerSec(), kvM.OpsPerSec(), 100*kvM.OpsPerSec()/kvA.OpsPerSec())
+		r.printf("   %-18s %10.0f %10.0f %7.0f%%\n", "catalog register", regA.OpsPerSec(), regM.OpsPerSec(), 100*regM.OpsPerSec()/regA.OpsPerSec())
+		r.printf("   %-18s %10s %10.0f   (sum of both in the combined run)%s\n", "total", "", kvM.OpsPerSec()+regM.OpsPerSec(),
 			noisyStr(kvA, regA, kvM, regM))
 	}
 }
@@ -176,26 +176,26 @@ func (r *report) scaleSummary() {
 		r.printf("\n== 3. %d service instances (%d services x %d, 2 checks each; %d nodes, each running one instance of every service)\n",
 			s.instances, s.services, s.perService, s.perService)
 		r.printf("   registered via PUT /v1/catalog/register at c=%d in %s (%.0f/s); sent %s of JSON, %s of Raft entries\n",
-			scaleConc, s.took.Round(time.Millisecond), float64(s.instances)/s.took.Seconds(), mib(s.jsonBytes), mib(s.payloadBytes))
+			scaleConc, s.took.Round(time.Millisecond), float64(s.instances)/s.took.Seconds(), benchkit.MiB(s.jsonBytes), benchkit.MiB(s.payloadBytes))
 		r.printf("   agent RSS  %s idle -> %s right after -> %s settled (%v): +%s = %.0f B/instance\n",
-			mib(s.rssIdle), mib(s.rssAfter), mib(s.rssSettled), s.settled, mib(s.rssSettled-s.rssIdle), perInstance(s.rssSettled-s.rssIdle, s.instances))
+			benchkit.MiB(s.rssIdle), benchkit.MiB(s.rssAfter), benchkit.MiB(s.rssSettled), s.settled, benchkit.MiB(s.rssSettled-s.rssIdle), perInstance(s.rssSettled-s.rssIdle, s.instances))
 		dh := s.memAfter.heapAlloc - s.memIdle.heapAlloc
 		r.printf("   live heap  %s -> %s (HeapAlloc after a forced GC): +%s = %.0f B/instance (%.1fx the Raft entry bytes)\n",
-			mib(s.memIdle.heapAlloc), mib(s.memAfter.heapAlloc), mib(dh), perInstance(dh, s.instances), float64(dh)/float64(max(1, s.payloadBytes)))
+			benchkit.MiB(s.memIdle.heapAlloc), benchkit.MiB(s.memAfter.heapAlloc), benchkit.MiB(dh), perInstance(dh, s.instances), float64(dh)/float64(max(1, s.payloadBytes)))
 		r.printf("   Go runtime after: HeapInuse %s, freed heap not yet returned to the OS (HeapIdle-HeapReleased) %s -> %s, Sys %s -> %s\n",
-			mib(s.memAfter.heapInuse), mib(s.memIdle.kept()), mib(s.memAfter.kept()), mib(s.memIdle.sys), mib(s.memAfter.sys))
+			benchkit.MiB(s.memAfter.heapInuse), benchkit.MiB(s.memIdle.kept()), benchkit.MiB(s.memAfter.kept()), benchkit.MiB(s.memIdle.sys), benchkit.MiB(s.memAfter.sys))
 	}
 	if w := r.watchR; w != nil {
 		r.printf("   blocking watch GET /v1/health/service/%s?index=<X-Consul-Index>&wait=%s, one check of one instance flipped\n", watchedService, watchWait)
 		r.printf("   (re-registering the instance with its HTTP check critical, or passing again), %d rounds, a new index each:\n", w.rounds)
 		r.printf("     wake-up, flip's response -> watch's response headers: p50=%s p99=%s max=%s  (whole body: p50=%s p99=%s)\n",
-			fmtDur(w.p50), fmtDur(w.p99), fmtDur(w.max), fmtDur(w.bodyP50), fmtDur(w.bodyP99))
+			benchkit.FmtDur(w.p50), benchkit.FmtDur(w.p99), benchkit.FmtDur(w.max), benchkit.FmtDur(w.bodyP50), benchkit.FmtDur(w.bodyP99))
 		r.printf("     from the flip's request start: p50=%s p99=%s; the flip PUT itself: p50=%s p99=%s; answers before the flip's response: %d\n",
-			fmtDur(w.sendP50), fmtDur(w.sendP99), fmtDur(w.flipP50), fmtDur(w.flipP99), w.beforeFlip)
+			benchkit.FmtDur(w.sendP50), benchkit.FmtDur(w.sendP99), benchkit.FmtDur(w.flipP50), benchkit.FmtDur(w.flipP99), w.beforeFlip)
 		r.printf("     woken correctly (200, index past X, body shows the flipped status): %d/%d  early: %d  bad: %d%s\n",
 			w.woke, w.rounds, w.early, w.bad, errSuffix(w.firstBad))
 		r.printf("   watch on %s (same nodes, parked through all %d rounds + %s): woke=%v: %s%s\n",
-			unwatchedService, w.rounds, otherGrace, w.otherWoke, metStr(!w.otherWoke), errSuffix(w.otherErr))
+			unwatchedService, w.rounds, otherGrace, w.otherWoke, benchkit.MetStr(!w.otherWoke), errSuffix(w.otherErr))
 	}
 }
 
@@ -207,19 +207,16 @@ func (r *report) checksSummary() {
 	r.printf("\n== 4. %d HTTP checks at a 1 s interval (PUT /v1/agent/service/register, target: an HTTP server in catalogbench answering 200)\n", c.checks)
 	r.printf("   registered in %s; after %s: %d passing; over the next %s:\n", c.regTook.Round(time.Millisecond), c.warm, c.passingAfterWarm, c.window)
 	r.printf("   agent CPU %.3f cores (idle before registering: %.3f)  catalogbench (target server) %.3f  others %.3f%s\n",
-		c.load.server, c.idle.server, c.load.client, c.load.other, map[bool]string{true: "  (noisy)"}[c.load.other >= noisyCores])
+		c.load.Server, c.idle.Server, c.load.Client, c.load.Other, map[bool]string{true: "  (noisy)"}[c.load.Other >= benchkit.NoisyCores])
 	r.printf("   probes answered %d = %.0f/s (expected ~%d/s)   checks:%s (of %d)\n",
 		c.probes, float64(c.probes)/c.window.Seconds(), c.checks, fmtStatuses(c.statuses), c.total)
 	r.printf("   agent RSS %s idle -> %s  live heap %s -> %s  freed heap kept from the OS %s -> %s  threads %d\n",
-		mib(c.rssIdle), mib(c.rss), mib(c.memIdle.heapAlloc), mib(c.mem.heapAlloc), mib(c.memIdle.kept()), mib(c.mem.kept()), c.threads)
+		benchkit.MiB(c.rssIdle), benchkit.MiB(c.rss), benchkit.MiB(c.memIdle.heapAlloc), benchkit.MiB(c.mem.heapAlloc), benchkit.MiB(c.memIdle.kept()), benchkit.MiB(c.mem.kept()), c.threads)
 }
 
-// noisy: other processes used noisyCores or more during the run.
-func noisy(r result) bool { return r.cpu.ok && r.cpu.other >= noisyCores }
-
-func noisyStr(rs ...result) string {
+func noisyStr(rs ...benchkit.Result) string {
 	for _, r := range rs {
-		if noisy(r) {
+		if benchkit.Noisy(r) {
 			return "  noisy"
 		}
 	}
@@ -228,45 +225,9 @@ func noisyStr(rs ...result) string {
 
 func perInstance(delta int64, n int) float64 { return float64(delta) / float64(max(1, n)) }
 
-func metStr(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "NOT met"
-}
-
 func errSuffix(err error) string {
 	if err == nil {
 		return ""
 	}
 	return fmt.Sprintf(" (first: %.300s)", err.Error())
-}
-
-func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
-
-// fmtDur prints d with 3 significant digits.
-func fmtDur(d time.Duration) string {
-	if d <= 0 {
-		return "0"
-	}
-	v, unit := float64(d), "ns"
-	for _, u := range []struct {
-		div  float64
-		name string
-	}{{1e3, "µs"}, {1e6, "ms"}, {1e9, "s"}} {
-		if float64(d) >= u.div*0.9995 {
-			v, unit = float64(d)/u.div, u.name
-		}
-	}
-	return fmt.Sprintf("%.3g%s", v, unit)
-}
-
-func cpuModel() string {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
-		}
-	}
-	return "unknown"
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -42,36 +44,36 @@ func scaleInstance(svc string, j int, critical bool) regBody {
 // benchScale registers services x instances through the catalog API and
 // reads the agent's RSS and live heap before and after, then runs the
 // blocking-watch test on that catalog.
-func benchScale(ctx context.Context, rep *report, lc *loadClient, a *agent, o options) error {
+func benchScale(ctx context.Context, rep *report, lc *benchkit.LoadClient, a *benchkit.Agent, o options) error {
 	s := scaleResult{services: o.size(scaleServices), perService: scaleInstances}
 	if o.quick {
 		s.services = max(s.services, 10) // svc-7 and svc-8 must exist
 	}
 	s.instances = s.services * s.perService
-	sleepCtx(ctx, 2*time.Second) // let start-up allocations settle
+	benchkit.SleepCtx(ctx, 2*time.Second) // let start-up allocations settle
 	var err error
-	if s.rssIdle, err = a.rss(); err != nil {
+	if s.rssIdle, err = a.RSS(); err != nil {
 		return err
 	}
 	if s.memIdle, err = agentMem(ctx, a); err != nil {
 		return fmt.Errorf("scale: %w (enable_debug must be on)", err)
 	}
-	progress("scale: RSS idle %s, heap %s; registering %d instances (%d services x %d)",
-		mib(s.rssIdle), mib(s.memIdle.heapAlloc), s.instances, s.services, s.perService)
+	benchkit.Progress("scale: RSS idle %s, heap %s; registering %d instances (%d services x %d)",
+		benchkit.MiB(s.rssIdle), benchkit.MiB(s.memIdle.heapAlloc), s.instances, s.services, s.perService)
 	body := func(k int) regBody { return scaleInstance("svc-"+strconv.Itoa(k/s.perService), k%s.perService, false) }
 	for k := range s.instances {
 		b := body(k)
 		s.jsonBytes += int64(len(b.json()))
 		s.payloadBytes += int64(len(b.raftPayload()))
 	}
-	s.errors, s.firstErr, s.took = fill(ctx, scaleConc, s.instances, func(ctx context.Context, k int) error {
-		return register(ctx, lc.c, a.base, body(k))
+	s.errors, s.firstErr, s.took = benchkit.Fill(ctx, scaleConc, s.instances, func(ctx context.Context, k int) error {
+		return register(ctx, lc.C, a.Base, body(k))
 	})
 	if s.errors > 0 {
 		return fmt.Errorf("scale: %d registrations failed, first: %v", s.errors, s.firstErr)
 	}
-	s.rssAfter, _ = a.rss()
-	s.rssSettled, s.settled = settleRSS(ctx, a, 20*time.Second)
+	s.rssAfter, _ = a.RSS()
+	s.rssSettled, s.settled = benchkit.SettleRSS(ctx, a.Proc, 20*time.Second)
 	if s.memAfter, err = agentMem(ctx, a); err != nil {
 		return err
 	}
@@ -91,11 +93,11 @@ func benchScale(ctx context.Context, rep *report, lc *loadClient, a *agent, o op
 // yet (heapIdle - heapReleased).
 type goMem struct{ heapAlloc, heapInuse, heapIdle, heapReleased, sys int64 }
 
-func agentMem(ctx context.Context, a *agent) (goMem, error) {
+func agentMem(ctx context.Context, a *benchkit.Agent) (goMem, error) {
 	var m goMem
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/debug/pprof/heap?gc=1&debug=1", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, a.Base+"/debug/pprof/heap?gc=1&debug=1", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return m, err
@@ -123,23 +125,3 @@ func agentMem(ctx context.Context, a *agent) (goMem, error) {
 
 // kept is what the Go heap holds from the OS beyond the live bytes.
 func (m goMem) kept() int64 { return m.heapIdle - m.heapReleased }
-
-// settleRSS samples the agent's RSS every 500 ms until three samples in a
-// row are within 1 MiB (or 1%) of each other, or limit passes.
-func settleRSS(ctx context.Context, a *agent, limit time.Duration) (int64, bool) {
-	var hist []int64
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) && ctx.Err() == nil {
-		v, _ := a.rss()
-		hist = append(hist, v)
-		if n := len(hist); n >= 3 {
-			lo, hi := min(hist[n-1], hist[n-2], hist[n-3]), max(hist[n-1], hist[n-2], hist[n-3])
-			if hi-lo <= max(1<<20, hi/100) {
-				return v, true
-			}
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-	v, _ := a.rss()
-	return v, false
-}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -72,7 +74,7 @@ func watch(ctx context.Context, c *http.Client, url string) (wrote <-chan struct
 
 // healthIndex is the X-Consul-Index of a non-blocking health read of svc.
 func healthIndex(ctx context.Context, c *http.Client, base, svc string) (uint64, error) {
-	_, h, st, err := httpDo(ctx, c, http.MethodGet, base+"/v1/health/service/"+svc, nil)
+	_, h, st, err := benchkit.HTTPDo(ctx, c, http.MethodGet, base+"/v1/health/service/"+svc, nil)
 	if err != nil || st != http.StatusOK {
 		return 0, fmt.Errorf("GET health of %s: %d %v", svc, st, err)
 	}
@@ -84,7 +86,7 @@ func healthIndex(ctx context.Context, c *http.Client, base, svc string) (uint64,
 // of one svc-7 instance (re-registering the instance with it critical, or
 // passing again) and times the watch's answer. svc-8 shares svc-7's nodes
 // (each node runs one instance of every service); its watch must not wake.
-func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int) (watchResult, error) {
+func measureWatch(ctx context.Context, a *benchkit.Agent, lc *benchkit.LoadClient, perService int) (watchResult, error) {
 	r := watchResult{rounds: watchRounds}
 	tr := &http.Transport{DisableKeepAlives: true, DisableCompression: true}
 	defer tr.CloseIdleConnections()
@@ -92,17 +94,17 @@ func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int)
 	wctx, cancel := context.WithTimeout(ctx, otherWait+time.Minute)
 	defer cancel()
 
-	idx8, err := healthIndex(ctx, lc.c, a.base, unwatchedService)
+	idx8, err := healthIndex(ctx, lc.C, a.Base, unwatchedService)
 	if err != nil {
 		return r, err
 	}
-	wrote8, other := watch(wctx, wc, fmt.Sprintf("%s/v1/health/service/%s?index=%d&wait=%s", a.base, unwatchedService, idx8, otherWait))
+	wrote8, other := watch(wctx, wc, fmt.Sprintf("%s/v1/health/service/%s?index=%d&wait=%s", a.Base, unwatchedService, idx8, otherWait))
 	select {
 	case <-wrote8:
 	case <-time.After(5 * time.Second):
 		return r, fmt.Errorf("watch: the %s watch was not sent", unwatchedService)
 	}
-	progress("watch: %s watch parked at index %d; %d rounds on %s", unwatchedService, idx8, r.rounds, watchedService)
+	benchkit.Progress("watch: %s watch parked at index %d; %d rounds on %s", unwatchedService, idx8, r.rounds, watchedService)
 
 	critical := make([]bool, perService)
 	var lats, bodyLats, sendLats, flipLats []time.Duration
@@ -111,12 +113,12 @@ func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int)
 		if ctx.Err() != nil || time.Since(start) > watchRoundLimit {
 			return r, fmt.Errorf("watch: stopped at round %d after %s (%v)", round, time.Since(start), ctx.Err())
 		}
-		idx, err := healthIndex(ctx, lc.c, a.base, watchedService)
+		idx, err := healthIndex(ctx, lc.C, a.Base, watchedService)
 		if err != nil {
 			return r, err
 		}
 		rctx, rcancel := context.WithTimeout(wctx, watchWait+wakeLimit)
-		wrote, ans := watch(rctx, wc, fmt.Sprintf("%s/v1/health/service/%s?index=%d&wait=%s", a.base, watchedService, idx, watchWait))
+		wrote, ans := watch(rctx, wc, fmt.Sprintf("%s/v1/health/service/%s?index=%d&wait=%s", a.Base, watchedService, idx, watchWait))
 		select {
 		case <-wrote:
 		case <-time.After(5 * time.Second):
@@ -133,7 +135,7 @@ func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int)
 		j := round % perService
 		critical[j] = !critical[j]
 		tSend := time.Now()
-		err = register(ctx, lc.c, a.base, scaleInstance(watchedService, j, critical[j]))
+		err = register(ctx, lc.C, a.Base, scaleInstance(watchedService, j, critical[j]))
 		tFlip := time.Now()
 		if err != nil {
 			rcancel()
@@ -162,10 +164,10 @@ func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int)
 		sendLats = append(sendLats, w.at.Sub(tSend))
 	}
 	r.took = time.Since(start)
-	r.p50, r.p99, r.max = percentiles(lats)
-	r.bodyP50, r.bodyP99, _ = percentiles(bodyLats)
-	r.sendP50, r.sendP99, _ = percentiles(sendLats)
-	r.flipP50, r.flipP99, _ = percentiles(flipLats)
+	r.p50, r.p99, r.max = benchkit.Percentiles(lats)
+	r.bodyP50, r.bodyP99, _ = benchkit.Percentiles(bodyLats)
+	r.sendP50, r.sendP99, _ = benchkit.Percentiles(sendLats)
+	r.flipP50, r.flipP99, _ = benchkit.Percentiles(flipLats)
 
 	select {
 	case w := <-other:
@@ -173,7 +175,7 @@ func measureWatch(ctx context.Context, a *agent, lc *loadClient, perService int)
 		r.otherErr = fmt.Errorf("status=%d index=%d (watched %d) err=%v", w.status, w.index, idx8, w.err)
 	case <-time.After(otherGrace):
 	}
-	progress("watch: %d/%d woke, p50 %s p99 %s; %s woke: %v", r.woke, r.rounds, fmtDur(r.p50), fmtDur(r.p99), unwatchedService, r.otherWoke)
+	benchkit.Progress("watch: %d/%d woke, p50 %s p99 %s; %s woke: %v", r.woke, r.rounds, benchkit.FmtDur(r.p50), benchkit.FmtDur(r.p99), unwatchedService, r.otherWoke)
 	return r, nil
 }
 

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -52,28 +54,28 @@ type wake struct {
 // measureBlocking parks coldWatchers blocking GETs on distinct existing keys
 // (mem/000000..) and hotWatchers on hotKey, each at the key's ModifyIndex,
 // then PUTs hotKey once and times the hot watchers' answers.
-func measureBlocking(ctx context.Context, a *agent, lc *loadClient, mode string) (blockResult, error) {
+func measureBlocking(ctx context.Context, a *benchkit.Agent, lc *benchkit.LoadClient, mode string) (blockResult, error) {
 	r := blockResult{mode: mode, watchTimeout: 5 * time.Minute, coldGrace: 2 * time.Second, wakeTimeout: 30 * time.Second}
-	r.rssSettled, _ = a.rss()
-	progress("blocking: reading ModifyIndex of %d keys", coldWatchers)
+	r.rssSettled, _ = a.RSS()
+	benchkit.Progress("blocking: reading ModifyIndex of %d keys", coldWatchers)
 	idx := make([]uint64, coldWatchers)
-	errs, first, _ := fill(ctx, 64, coldWatchers, func(ctx context.Context, n int) error {
+	errs, first, _ := benchkit.Fill(ctx, 64, coldWatchers, func(ctx context.Context, n int) error {
 		var err error
-		idx[n], err = modifyIndex(ctx, lc.c, a.base+"/v1/kv/"+memKey(n))
+		idx[n], err = modifyIndex(ctx, lc.C, a.Base+"/v1/kv/"+memKey(n))
 		return err
 	})
 	if errs > 0 {
 		return r, fmt.Errorf("blocking: reading indexes: %d errors, first: %v", errs, first)
 	}
-	if _, _, st, err := httpDo(ctx, lc.c, http.MethodPut, a.base+"/v1/kv/"+hotKey, valueBytes); err != nil || st != http.StatusOK {
+	if _, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodPut, a.Base+"/v1/kv/"+hotKey, benchkit.ValueBytes); err != nil || st != http.StatusOK {
 		return r, fmt.Errorf("blocking: PUT %s: %d %v", hotKey, st, err)
 	}
-	hotIdx, err := modifyIndex(ctx, lc.c, a.base+"/v1/kv/"+hotKey)
+	hotIdx, err := modifyIndex(ctx, lc.C, a.Base+"/v1/kv/"+hotKey)
 	if err != nil {
 		return r, err
 	}
-	r.rssBefore, _ = a.rss()
-	r.fdsBefore = a.fds()
+	r.rssBefore, _ = a.RSS()
+	r.fdsBefore = a.FDs()
 
 	tr := &http.Transport{MaxConnsPerHost: 0, DisableKeepAlives: true, DisableCompression: true}
 	defer tr.CloseIdleConnections()
@@ -116,14 +118,14 @@ func measureBlocking(ctx context.Context, a *agent, lc *loadClient, mode string)
 			wakes <- w
 		}()
 	}
-	progress("blocking: parking %d + %d watchers", coldWatchers, hotWatchers)
+	benchkit.Progress("blocking: parking %d + %d watchers", coldWatchers, hotWatchers)
 	start := time.Now()
 	wait := "&wait=" + r.watchTimeout.String()
 	for i := range coldWatchers {
-		launch(a.base+"/v1/kv/"+memKey(i)+"?index="+strconv.FormatUint(idx[i], 10)+wait, false)
+		launch(a.Base+"/v1/kv/"+memKey(i)+"?index="+strconv.FormatUint(idx[i], 10)+wait, false)
 	}
 	for range hotWatchers {
-		launch(a.base+"/v1/kv/"+hotKey+"?index="+strconv.FormatUint(hotIdx, 10)+wait, true)
+		launch(a.Base+"/v1/kv/"+hotKey+"?index="+strconv.FormatUint(hotIdx, 10)+wait, true)
 	}
 	for wrote.Load() < int64(total) && time.Since(start) < 2*time.Minute && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)
@@ -132,13 +134,13 @@ func measureBlocking(ctx context.Context, a *agent, lc *loadClient, mode string)
 	if n := wrote.Load(); n < int64(total) {
 		return r, fmt.Errorf("blocking: only %d of %d requests sent in %s", n, total, r.parkTook)
 	}
-	for a.fds() < r.fdsBefore+total && time.Since(start) < 3*time.Minute && ctx.Err() == nil {
+	for a.FDs() < r.fdsBefore+total && time.Since(start) < 3*time.Minute && ctx.Err() == nil {
 		time.Sleep(50 * time.Millisecond)
 	}
-	r.rssParked, r.settled = settleRSS(ctx, a, 20*time.Second)
-	r.fdsParked = a.fds()
-	progress("blocking: parked in %s, agent RSS %s -> %s, fds %d -> %d", r.parkTook.Round(time.Millisecond),
-		mib(r.rssBefore), mib(r.rssParked), r.fdsBefore, r.fdsParked)
+	r.rssParked, r.settled = benchkit.SettleRSS(ctx, a.Proc, 20*time.Second)
+	r.fdsParked = a.FDs()
+	benchkit.Progress("blocking: parked in %s, agent RSS %s -> %s, fds %d -> %d", r.parkTook.Round(time.Millisecond),
+		benchkit.MiB(r.rssBefore), benchkit.MiB(r.rssParked), r.fdsBefore, r.fdsParked)
 
 	// Nothing may have answered yet.
 	for drained := false; !drained; {
@@ -154,7 +156,7 @@ func measureBlocking(ctx context.Context, a *agent, lc *loadClient, mode string)
 	}
 
 	tSend := time.Now()
-	if _, _, st, err := httpDo(ctx, lc.c, http.MethodPut, a.base+"/v1/kv/"+hotKey, []byte("woken")); err != nil || st != http.StatusOK {
+	if _, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodPut, a.Base+"/v1/kv/"+hotKey, []byte("woken")); err != nil || st != http.StatusOK {
 		return r, fmt.Errorf("blocking: wake PUT: %d %v", st, err)
 	}
 	tPut := time.Now()
@@ -182,9 +184,9 @@ collect:
 			return r, ctx.Err()
 		}
 	}
-	r.p50, r.p99, r.max = percentiles(lats)
-	r.fromSend[0], r.fromSend[1], r.fromSend[2] = percentiles(sendLats)
-	progress("blocking: %d hot woke (p99 %s), %d cold woke; releasing watchers", r.hotWoke, fmtDur(r.p99), r.coldWoke)
+	r.p50, r.p99, r.max = benchkit.Percentiles(lats)
+	r.fromSend[0], r.fromSend[1], r.fromSend[2] = benchkit.Percentiles(sendLats)
+	benchkit.Progress("blocking: %d hot woke (p99 %s), %d cold woke; releasing watchers", r.hotWoke, benchkit.FmtDur(r.p99), r.coldWoke)
 	cancel()
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
@@ -224,7 +226,7 @@ func (r *blockResult) record(w wake, hotIdx uint64, tPut time.Time) (time.Durati
 
 // modifyIndex GETs one key (?stale) and returns its ModifyIndex.
 func modifyIndex(ctx context.Context, c *http.Client, url string) (uint64, error) {
-	b, _, st, err := httpDo(ctx, c, http.MethodGet, url+"?stale", nil)
+	b, _, st, err := benchkit.HTTPDo(ctx, c, http.MethodGet, url+"?stale", nil)
 	if err != nil {
 		return 0, err
 	}
@@ -233,24 +235,4 @@ func modifyIndex(ctx context.Context, c *http.Client, url string) (uint64, error
 		return 0, fmt.Errorf("GET %s: %d %.200q", url, st, b)
 	}
 	return ents[0].ModifyIndex, nil
-}
-
-// settleRSS samples the agent's RSS every 500 ms until three samples in a
-// row are within 1 MiB (or 1%) of each other, or limit passes.
-func settleRSS(ctx context.Context, a *agent, limit time.Duration) (int64, bool) {
-	var hist []int64
-	end := time.Now().Add(limit)
-	for time.Now().Before(end) && ctx.Err() == nil {
-		v, _ := a.rss()
-		hist = append(hist, v)
-		if n := len(hist); n >= 3 {
-			lo, hi := min(hist[n-1], hist[n-2], hist[n-3]), max(hist[n-1], hist[n-2], hist[n-3])
-			if hi-lo <= max(1<<20, hi/100) {
-				return v, true
-			}
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-	v, _ := a.rss()
-	return v, false
 }

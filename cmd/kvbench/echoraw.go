@@ -3,15 +3,10 @@ package main
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strconv"
-	"time"
 
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 	"github.com/labstack/echo/v4"
 )
 
@@ -19,7 +14,7 @@ import (
 // when the kv part did not run and no real body was captured.
 func defaultGetBody() []byte {
 	return []byte(`[{"LockIndex":0,"Key":"bench/get/1","Flags":0,"Value":"` +
-		base64.StdEncoding.EncodeToString(valueBytes) + `","CreateIndex":6,"ModifyIndex":6}]`)
+		base64.StdEncoding.EncodeToString(benchkit.ValueBytes) + `","CreateIndex":6,"ModifyIndex":6}]`)
 }
 
 // serveEcho is the bare Echo server (run as `kvbench -serve-echo ADDR`): GET
@@ -50,43 +45,21 @@ func serveEcho(addr string, body []byte) error {
 		common(c.Response().Header())
 		return c.Blob(http.StatusOK, "application/json", ok)
 	})
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	return srv.Serve(ln)
+	return benchkit.ServeBare(addr, e)
 }
 
 // startEcho runs the bare Echo server as a subprocess (a separate process,
 // like the agent) and waits until it answers.
-func startEcho(ctx context.Context, lc *loadClient, dir string, body []byte) (*proc, error) {
-	self, err := os.Executable()
+func startEcho(ctx context.Context, lc *benchkit.LoadClient, dir string, body []byte) (*benchkit.Proc, error) {
+	p, err := benchkit.StartEchoProc(ctx, dir, func(addr string) []string {
+		return []string{"-serve-echo", addr, "-serve-echo-body", base64.StdEncoding.EncodeToString(body)}
+	}, func(base string) bool {
+		_, _, st, err := benchkit.HTTPDo(ctx, lc.C, http.MethodGet, base+"/v1/kv/ready", nil)
+		return err == nil && st == http.StatusOK
+	})
 	if err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(1)
-	if err != nil {
-		return nil, err
-	}
-	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
-	p, err := startProc(self, []string{"-serve-echo", addr, "-serve-echo-body", base64.StdEncoding.EncodeToString(body)},
-		filepath.Join(dir, "echo.log"))
-	if err != nil {
-		return nil, err
-	}
-	p.base = "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		if _, _, st, err := httpDo(ctx, lc.c, http.MethodGet, p.base+"/v1/kv/ready", nil); err == nil && st == http.StatusOK {
-			break
-		}
-		if p.exited() || time.Now().After(deadline) || ctx.Err() != nil {
-			p.stop()
-			return nil, fmt.Errorf("bare echo server not ready:\n%s", p.logTail())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	progress("bare echo server up (pid %d, %s, GET body %d bytes)", p.pid(), p.base, len(body))
+	benchkit.Progress("bare echo server up (pid %d, %s, GET body %d bytes)", p.PID(), p.Base, len(body))
 	return p, nil
 }

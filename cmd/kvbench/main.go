@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 // options are the command line.
@@ -91,14 +93,10 @@ func fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-func progress(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "# "+time.Now().Format("15:04:05")+" "+format+"\n", args...)
-}
-
 // run does every selected part in an order that keeps each consuld figure
 // next to the raw figure it is compared with, bracketed by fsync baselines.
 func run(ctx context.Context, o options) error {
-	raiseFDLimit()
+	benchkit.RaiseFDLimit()
 	var w io.Writer = os.Stdout
 	if o.out != "" {
 		f, err := os.Create(o.out)
@@ -124,25 +122,25 @@ func run(ctx context.Context, o options) error {
 		fsyncDur = 2 * time.Second
 	}
 	warm := min(time.Second, o.duration/5)
-	lc := newLoadClient(slices.Max(o.conc))
+	lc := benchkit.NewLoadClient(slices.Max(o.conc))
 
 	var bin string
 	if o.parts["kv"] || o.parts["mem"] || o.parts["block"] {
-		progress("building consuld")
+		benchkit.Progress("building consuld")
 		var err error
-		if bin, err = buildConsuld(ctx, dir); err != nil {
+		if bin, err = benchkit.BuildConsuld(ctx, dir, "kvbench"); err != nil {
 			return err
 		}
 	}
 	fsync := func(label string) {
-		progress("fsync baseline %s", label)
-		rep.fsync(label, fsyncBaseline(ctx, dir, fsyncDur))
+		benchkit.Progress("fsync baseline %s", label)
+		rep.fsync(label, benchkit.FsyncBaseline(ctx, dir, fsyncDur))
 	}
 	fsync("start")
-	var echo *proc
+	var echo *benchkit.Proc
 	defer func() {
 		if echo != nil {
-			echo.stop()
+			echo.Stop()
 		}
 	}()
 	for _, mode := range []string{"durable", "dev"} {
@@ -152,13 +150,13 @@ func run(ctx context.Context, o options) error {
 		if err := benchMode(ctx, rep, lc, bin, dir, mode, o, warm, &echo); err != nil {
 			return err
 		}
-		lc.reset()
+		lc.Reset()
 		if mode == "durable" {
 			fsync("after-durable")
 		}
 	}
 	if echo != nil {
-		echo.stop()
+		echo.Stop()
 		echo = nil
 	}
 	if o.parts["mem"] || o.parts["block"] {
@@ -174,17 +172,17 @@ func run(ctx context.Context, o options) error {
 // memoryAndBlocking runs the memory test on a fresh agent of each mode and
 // the blocking test on the durable one (after its memory test: its 10,000
 // distinct watched keys are the keys written there).
-func memoryAndBlocking(ctx context.Context, rep *report, lc *loadClient, bin, dir string, o options) error {
+func memoryAndBlocking(ctx context.Context, rep *report, lc *benchkit.LoadClient, bin, dir string, o options) error {
 	for _, mode := range []string{"durable", "dev"} {
 		if mode == "dev" && !o.parts["mem"] {
 			continue
 		}
-		progress("starting %s agent for memory/blocking", mode)
-		a, err := startAgent(ctx, bin, dir, mode+"-mem", mode == "dev", o.agentArgs)
+		benchkit.Progress("starting %s agent for memory/blocking", mode)
+		a, err := benchkit.StartAgent(ctx, benchkit.AgentConfig{Tool: "kvbench", Bin: bin, Dir: dir, Name: mode + "-mem", Dev: mode == "dev", Extra: o.agentArgs})
 		if err != nil {
 			return err
 		}
-		lc.reset()
+		lc.Reset()
 		m, err := measureMemory(ctx, a, lc, mode)
 		if err == nil {
 			rep.memory(m)
@@ -196,24 +194,10 @@ func memoryAndBlocking(ctx context.Context, rep *report, lc *loadClient, bin, di
 				}
 			}
 		}
-		a.stop()
+		a.Stop()
 		if err != nil {
-			return fmt.Errorf("%s agent: %w\n--- agent log tail:\n%s", mode, err, a.logTail())
+			return fmt.Errorf("%s agent: %w\n--- agent log tail:\n%s", mode, err, a.LogTail())
 		}
 	}
 	return nil
-}
-
-// raiseFDLimit lifts the soft fd limit to the hard one; the agents, started
-// later, inherit it.
-func raiseFDLimit() {
-	var l syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		progress("getrlimit: %v", err)
-		return
-	}
-	l.Cur = l.Max
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l); err != nil {
-		progress("setrlimit: %v", err)
-	}
 }

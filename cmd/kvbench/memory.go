@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/consuld/consuld/cmd/internal/benchkit"
 )
 
 const (
@@ -33,34 +35,34 @@ type memResult struct {
 // measureMemory writes memKeys keys of 128 B into a fresh agent at
 // concurrency memConc and samples its RSS before, right after, and
 // memSettle later.
-func measureMemory(ctx context.Context, a *agent, lc *loadClient, mode string) (memResult, error) {
+func measureMemory(ctx context.Context, a *benchkit.Agent, lc *benchkit.LoadClient, mode string) (memResult, error) {
 	m := memResult{mode: mode}
 	time.Sleep(time.Second) // let start-up allocations settle
 	var err error
-	if m.idle, err = a.rss(); err != nil {
+	if m.idle, err = a.RSS(); err != nil {
 		return m, err
 	}
-	m.threads, _ = procStatus(a.pid(), "Threads")
+	m.threads, _ = benchkit.ProcStatus(a.PID(), "Threads")
 	m.heapIdle, _ = liveHeap(ctx, a)
-	progress("%s: RSS idle %s; writing %d keys", mode, mib(m.idle), memKeys)
-	put := putOp(lc.c, a.base, func(_, n int) string { return "/v1/kv/" + memKey(n) })
-	m.errors, m.firstErr, m.took = fill(ctx, memConc, memKeys, func(ctx context.Context, n int) error { return put(ctx, 0, n) })
+	benchkit.Progress("%s: RSS idle %s; writing %d keys", mode, benchkit.MiB(m.idle), memKeys)
+	put := putOp(lc.C, a.Base, func(_, n int) string { return "/v1/kv/" + memKey(n) })
+	m.errors, m.firstErr, m.took = benchkit.Fill(ctx, memConc, memKeys, func(ctx context.Context, n int) error { return put(ctx, 0, n) })
 	for i := range memKeys {
-		m.rawBytes += int64(len(memKey(i)) + len(valueBytes))
+		m.rawBytes += int64(len(memKey(i)) + len(benchkit.ValueBytes))
 	}
-	if m.written, err = a.rss(); err != nil {
+	if m.written, err = a.RSS(); err != nil {
 		return m, err
 	}
-	progress("%s: RSS after writes %s; waiting %s", mode, mib(m.written), memSettle)
+	benchkit.Progress("%s: RSS after writes %s; waiting %s", mode, benchkit.MiB(m.written), memSettle)
 	select {
 	case <-ctx.Done():
 		return m, ctx.Err()
 	case <-time.After(memSettle):
 	}
-	if m.settled, err = a.rss(); err != nil {
+	if m.settled, err = a.RSS(); err != nil {
 		return m, err
 	}
-	m.threads2, _ = procStatus(a.pid(), "Threads")
+	m.threads2, _ = benchkit.ProcStatus(a.PID(), "Threads")
 	m.heapSettled, _ = liveHeap(ctx, a)
 	return m, nil
 }
@@ -68,8 +70,8 @@ func measureMemory(ctx context.Context, a *agent, lc *loadClient, mode string) (
 // liveHeap asks the agent's profiler for HeapAlloc right after a GC: the
 // bytes the agent really keeps, which RSS hides behind pages Go has not
 // returned to the OS yet.
-func liveHeap(ctx context.Context, a *agent) (int64, error) {
-	req, _ := http.NewRequestWithContext(ctx, "GET", a.base+"/debug/pprof/heap?gc=1&debug=1", nil)
+func liveHeap(ctx context.Context, a *benchkit.Agent) (int64, error) {
+	req, _ := http.NewRequestWithContext(ctx, "GET", a.Base+"/debug/pprof/heap?gc=1&debug=1", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, err

@@ -1,4 +1,4 @@
-package main
+package benchkit
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -54,25 +53,25 @@ func (c *counter) RecoverFromSnapshot(r io.Reader, _ []sm.SnapshotFile, _ <-chan
 
 const rawShard = 1
 
-// openRawRaft starts a one-replica shard on a NodeHost set up as
-// fsm/host.Open and cmd/consuld/agent do (RTT 10 ms, election 20 ticks,
-// heartbeat 2, small-memory LogDB with one shard, snapshot every 20,000
-// entries), on disk under dir or (dev) on vfs.NewMem().
-func openRawRaft(dir, mode string) (*dragonboat.NodeHost, error) {
-	ports, err := freePorts(1)
+// OpenRawRaft starts a one-replica shard with a counter state machine on
+// a NodeHost set up as fsm/host.Open and cmd/consuld/agent do (RTT 10 ms,
+// election 20 ticks, heartbeat 2, small-memory LogDB with one shard,
+// snapshot every 20,000 entries), kept in nhDir on disk or (mem) on
+// vfs.NewMem().
+func OpenRawRaft(nhDir string, mem bool) (*dragonboat.NodeHost, error) {
+	ports, err := FreePorts(1)
 	if err != nil {
 		return nil, err
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(ports[0])
 	nhc := config.NodeHostConfig{
-		NodeHostDir:    filepath.Join(dir, "raftraw-"+mode),
+		NodeHostDir:    nhDir,
 		RTTMillisecond: 10,
 		RaftAddress:    addr,
 	}
 	nhc.Expert.LogDB = config.GetSmallMemLogDBConfig()
 	nhc.Expert.LogDB.Shards = 1
-	if mode == "dev" {
-		nhc.NodeHostDir = "/kvbench-dev"
+	if mem {
 		nhc.Expert.FS = vfs.NewMem()
 	}
 	nh, err := dragonboat.NewNodeHost(nhc)
@@ -92,12 +91,13 @@ func openRawRaft(dir, mode string) (*dragonboat.NodeHost, error) {
 	return nh, nil
 }
 
-// waitRawLeader retries a proposal until one succeeds.
-func waitRawLeader(ctx context.Context, nh *dragonboat.NodeHost) error {
+// WaitRawLeader retries a proposal of payload until one succeeds (30 s at
+// most).
+func WaitRawLeader(ctx context.Context, nh *dragonboat.NodeHost, payload []byte) error {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		pctx, cancel := context.WithTimeout(ctx, time.Second)
-		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
+		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), payload)
 		cancel()
 		if err == nil {
 			return nil
@@ -109,13 +109,14 @@ func waitRawLeader(ctx context.Context, nh *dragonboat.NodeHost) error {
 	}
 }
 
-// rawPutOp is one SyncPropose of valueBytes (5 s timeout, as consuld's
-// attempts are bounded), in this process: no HTTP, no client.
-func rawPutOp(nh *dragonboat.NodeHost) opFunc {
+// RawProposeOp is one SyncPropose of payload (5 s timeout, as consuld's
+// attempts are bounded), in this process: no HTTP, no client, no decoding,
+// no apply beyond a counter.
+func RawProposeOp(nh *dragonboat.NodeHost, payload []byte) OpFunc {
 	return func(ctx context.Context, _, _ int) error {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), valueBytes)
+		_, err := nh.SyncPropose(pctx, nh.GetNoOPSession(rawShard), payload)
 		return err
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package benchkit
 
 import (
 	"fmt"
@@ -8,13 +8,13 @@ import (
 	"time"
 )
 
-// noisyCores: other processes using this many cores during a run mark it
+// NoisyCores: other processes using this many cores during a run mark it
 // noisy (the box is shared: other people's builds and tests run on it).
-const noisyCores = 0.25
+const NoisyCores = 0.25
 
-// cpuSnap is the CPU time (clock ticks) used so far by the whole machine,
-// by catalogbench and by the server process.
-type cpuSnap struct {
+// CPUSnap is the CPU time (clock ticks) used so far by the whole machine,
+// by this process (the bench command) and by the server process.
+type CPUSnap struct {
 	at                  time.Time
 	total, self, server int64
 	ok                  bool
@@ -22,8 +22,10 @@ type cpuSnap struct {
 
 const userHZ = 100 // clock ticks per second in /proc (USER_HZ)
 
-func takeCPU(serverPID int) cpuSnap {
-	s := cpuSnap{at: time.Now()}
+// TakeCPU snapshots the CPU time used so far (serverPID 0: no server
+// process).
+func TakeCPU(serverPID int) CPUSnap {
+	s := CPUSnap{at: time.Now()}
 	var err error
 	if s.total, err = machineBusy(); err != nil {
 		return s
@@ -40,33 +42,34 @@ func takeCPU(serverPID int) cpuSnap {
 	return s
 }
 
-// usage is the cores used between two snapshots: by the server (0 when it
-// runs in catalogbench), by catalogbench, and by everything else.
-type usage struct {
-	ok                    bool
-	server, client, other float64
+// Usage is the cores used between two snapshots: by the server (0 when it
+// runs in the bench command), by the bench command, and by everything else.
+type Usage struct {
+	OK                    bool
+	Server, Client, Other float64
 }
 
-func cpuBetween(a, b cpuSnap) usage {
+// CPUBetween is the Usage from a to b.
+func CPUBetween(a, b CPUSnap) Usage {
 	secs := b.at.Sub(a.at).Seconds()
 	if !a.ok || !b.ok || secs <= 0 {
-		return usage{}
+		return Usage{}
 	}
 	cores := func(ticks int64) float64 { return float64(ticks) / userHZ / secs }
-	u := usage{ok: true, server: cores(b.server - a.server), client: cores(b.self - a.self)}
-	u.other = max(0, cores(b.total-a.total)-u.server-u.client)
+	u := Usage{OK: true, Server: cores(b.server - a.server), Client: cores(b.self - a.self)}
+	u.Other = max(0, cores(b.total-a.total)-u.Server-u.Client)
 	return u
 }
 
-func (u usage) String() string {
-	if !u.ok {
+func (u Usage) String() string {
+	if !u.OK {
 		return ""
 	}
-	s := fmt.Sprintf("cpu=server:%.2f,client:%.2f,other:%.2f", u.server, u.client, u.other)
-	if u.server == 0 {
-		s = fmt.Sprintf("cpu=self:%.2f,other:%.2f", u.client, u.other)
+	s := fmt.Sprintf("cpu=server:%.2f,client:%.2f,other:%.2f", u.Server, u.Client, u.Other)
+	if u.Server == 0 {
+		s = fmt.Sprintf("cpu=self:%.2f,other:%.2f", u.Client, u.Other)
 	}
-	if u.other >= noisyCores {
+	if u.Other >= NoisyCores {
 		s += "  (noisy)"
 	}
 	return s
@@ -86,7 +89,7 @@ func machineBusy() (int64, error) {
 	var busy int64
 	// user nice system idle iowait irq softirq steal: idle and iowait are not
 	// busy; irq and softirq are left out because loopback TCP processing of
-	// catalogbench's own traffic is accounted there, not to the processes.
+	// the bench command's own traffic is accounted there, not to the processes.
 	for i, v := range f[1:9] {
 		if i == 3 || i == 4 || i == 5 || i == 6 {
 			continue

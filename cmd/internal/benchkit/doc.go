@@ -1,0 +1,8 @@
+// Package benchkit is the code cmd/kvbench and cmd/catalogbench share: the
+// consuld agent and other subprocesses they start and measure (ports, RSS,
+// open files), the closed-loop HTTP load client and its percentiles, CPU
+// sampling from /proc, the raw fsync and raw Raft baselines, and the small
+// formatting helpers of their reports.
+//
+// It is Linux-only, like the commands: it reads /proc and uses Pdeathsig.
+package benchkit
