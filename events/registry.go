@@ -28,6 +28,3 @@ var upcasters = map[uint8]map[Type]upcaster{}
 
 // Name returns the name of an event type, or "" if unknown.
 func Name(t Type) string { return kinds[t].name }
-
-// Known reports whether this build understands t.
-func Known(t Type) bool { _, ok := kinds[t]; return ok }

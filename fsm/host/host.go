@@ -139,7 +139,7 @@ func (h *Host) Propose(ctx context.Context, shard events.Shard, data []byte) (ui
 		res, err := h.nh.SyncPropose(attempt, h.nh.GetNoOPSession(uint64(shard)), data)
 		cancel()
 		if err == nil {
-			idx, o := kv.Unpack(res.Value)
+			idx, o := fsm.Unpack(res.Value)
 			return idx, o, nil
 		}
 		if !retryable(err) || ctx.Err() != nil {

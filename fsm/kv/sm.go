@@ -22,9 +22,3 @@ var Kind = fsm.Kind[*State]{
 
 // New returns an empty kv state machine that reports to sink.
 func New(sink fsm.Sink) *SM { return fsm.NewMachine(Kind, sink) }
-
-// Result and Unpack pack an entry's index and outcome (see fsm.Result).
-func Result(index uint64, o events.Outcome) uint64 { return fsm.Result(index, o) }
-
-// Unpack is the inverse of Result.
-func Unpack(v uint64) (uint64, events.Outcome) { return fsm.Unpack(v) }

@@ -70,9 +70,9 @@ func unknownCmd(ignorable bool) []byte {
 func TestResultPacking(t *testing.T) {
 	for _, o := range []events.Outcome{events.OutcomeApplied, events.OutcomeRejected, events.OutcomeSkipped} {
 		for _, idx := range []uint64{0, 1, 12345, 1<<60 - 1} {
-			gi, gotO := Unpack(Result(idx, o))
+			gi, gotO := fsm.Unpack(fsm.Result(idx, o))
 			if gi != idx || gotO != o {
-				t.Fatalf("Unpack(Result(%d, %v)) = %d, %v", idx, o, gi, gotO)
+				t.Fatalf("fsm.Unpack(Result(%d, %v)) = %d, %v", idx, o, gi, gotO)
 			}
 		}
 	}
@@ -102,7 +102,7 @@ func TestSMUpdate(t *testing.T) {
 		t.Fatalf("Update returned %d entries, want %d", len(out), len(batch))
 	}
 	for i, e := range out {
-		idx, o := Unpack(e.Result.Value)
+		idx, o := fsm.Unpack(e.Result.Value)
 		if idx != e.Index || o != want[i] {
 			t.Errorf("entry %d: result %d/%v, want %d/%v", e.Index, idx, o, e.Index, want[i])
 		}
@@ -148,7 +148,7 @@ func TestSMUpdate(t *testing.T) {
 	if m.Current().Applied() != 8 || m.Current().TableIndex() != 6 {
 		t.Fatalf("after a no-op: applied %d table %d", m.Current().Applied(), m.Current().TableIndex())
 	}
-	if idx, o := Unpack(out[0].Result.Value); idx != 8 || o != events.OutcomeSkipped {
+	if idx, o := fsm.Unpack(out[0].Result.Value); idx != 8 || o != events.OutcomeSkipped {
 		t.Fatalf("no-op result %d/%v", idx, o)
 	}
 	if c := sink.calls[len(sink.calls)-1]; c.index != 8 || c.ev != nil || c.outcome != events.OutcomeSkipped {
@@ -204,7 +204,7 @@ func TestSMUpdateErrors(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Update: %v", err)
 				}
-				if idx, o := Unpack(out[1].Result.Value); idx != 3 || o != events.OutcomeSkipped {
+				if idx, o := fsm.Unpack(out[1].Result.Value); idx != 3 || o != events.OutcomeSkipped {
 					t.Fatalf("result %d/%v, want 3/skipped", idx, o)
 				}
 				if m.Current().Applied() != 3 || len(sink.calls) != calls+2 || sink.calls[calls+1].ev != nil {
