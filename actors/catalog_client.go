@@ -69,26 +69,29 @@ func (c *Client) proposeCatalog(ctx context.Context, ev events.Event) error {
 
 // CatalogRead returns catalog state to answer a query over scope: after a
 // read barrier unless stale, and, for a blocking query, once the scope's
-// index passed q.MinIndex (or at the deadline).
-func (c *Client) CatalogRead(ctx context.Context, scope catalog.Scope, q Query) (catalog.View, Meta, error) {
+// index passed q.MinIndex (or at the deadline). A service scope is read
+// through the service's aggregate actor, and its Result carries the
+// service's precomputed Health.
+func (c *Client) CatalogRead(ctx context.Context, scope catalog.Scope, q Query) (catalog.Result, Meta, error) {
 	if q.Consistency != Stale {
 		if err := c.prop.Barrier(ctx, events.ShardCatalog); err != nil {
-			return nil, Meta{}, mapErr(err)
+			return catalog.Result{}, Meta{}, mapErr(err)
 		}
 	}
-	v := c.cat.View()
-	idx := catalog.Index(v, scope)
-	if q.MinIndex == 0 || idx > q.MinIndex {
-		return v, c.meta(q, idx), nil
+	if scope.Kind != catalog.ScopeService {
+		v := c.cat.View()
+		if idx := catalog.Index(v, scope); q.MinIndex == 0 || idx > q.MinIndex {
+			return catalog.Result{View: v, Index: idx}, c.meta(q, idx), nil
+		}
 	}
 	r := make(catalogReply, 1)
 	c.cat.Park(&catalog.Park{Reply: r, Scope: scope, MinIndex: q.MinIndex, Deadline: deadline(q)})
 	select {
 	case res := <-r:
-		return res.View, c.meta(q, res.Index), nil
+		return res, c.meta(q, res.Index), nil
 	case <-ctx.Done():
-		c.cat.Cancel(r)
-		return nil, Meta{}, ErrTimeout
+		c.cat.Cancel(scope, r)
+		return catalog.Result{}, Meta{}, ErrTimeout
 	}
 }
 

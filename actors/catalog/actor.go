@@ -9,18 +9,25 @@ import (
 	"github.com/consuld/consuld/events"
 )
 
-// Watcher owns the catalog watch actor and is the catalog shard's Sink.
+// Watcher is the catalog shard's Sink and the entry point of its live
+// side: queries over one service go to that service's aggregate actor,
+// every other parked query to the catalog watch actor.
 type Watcher struct {
 	sys      *actor.ActorSystem
 	view     func() View
 	pid      *actor.PID
-	watching atomic.Int64 // parked or being parked; see Changed delivery
+	aggs     *aggregates
+	watching atomic.Int64 // parked or being parked on the watch actor; see Applied
 }
+
+// AggregateIdle is how long a service aggregate stays resident without
+// messages and without parked queries.
+const AggregateIdle = 30 * time.Second
 
 // NewWatcher starts the watch actor. view returns the latest published
 // catalog state.
 func NewWatcher(sys *actor.ActorSystem, view func() View) *Watcher {
-	w := &Watcher{sys: sys, view: view}
+	w := &Watcher{sys: sys, view: view, aggs: newAggregates(sys, view, AggregateIdle)}
 	w.pid = sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return &watchActor{w: w, b: NewWatches()} }))
 	return w
 }
@@ -28,26 +35,51 @@ func NewWatcher(sys *actor.ActorSystem, view func() View) *Watcher {
 // View returns the latest published state.
 func (w *Watcher) View() View { return w.view() }
 
-// Park blocks a query on the watch actor.
+// Park hands a query to the actor owning its scope. With MinIndex 0 (or an
+// index already passed) it is answered at once; a service scope's answer
+// carries the service's precomputed Health.
 func (w *Watcher) Park(p *Park) {
+	if p.Scope.Kind == ScopeService {
+		w.aggs.send(p.Scope.Name, p)
+		return
+	}
 	w.watching.Add(1) // before the actor stamps its view
 	w.sys.Root.Send(w.pid, p)
 }
 
-// Cancel withdraws a parked query.
-func (w *Watcher) Cancel(r Replier) { w.sys.Root.Send(w.pid, Cancel{Reply: r}) }
+// Cancel withdraws a parked query over scope.
+func (w *Watcher) Cancel(scope Scope, r Replier) {
+	if scope.Kind == ScopeService {
+		w.aggs.notify(scope.Name, Cancel{Reply: r})
+		return
+	}
+	w.sys.Root.Send(w.pid, Cancel{Reply: r})
+}
 
-// Applied tells the actor about an applied change when anything is parked.
-// A query counted here is either parked already or stamps a view that
-// includes this entry (state is published before the Sink is called).
-func (w *Watcher) Applied(_ events.Shard, _ uint64, _ events.Event, o events.Outcome) {
-	if o == events.OutcomeApplied && w.watching.Load() > 0 {
+// Aggregates counts resident service aggregates.
+func (w *Watcher) Aggregates() int { return w.aggs.resident() }
+
+// Applied routes an applied change: to the aggregates of the services
+// whose index it moved (if resident; an absent one computes from the
+// latest state when next asked), and to the watch actor when anything is
+// parked there. A query counted in watching is either parked already or
+// stamps a view that includes this entry (state is published before the
+// Sink is called); the same holds for an aggregate spawned after notify.
+func (w *Watcher) Applied(_ events.Shard, index uint64, _ events.Event, o events.Outcome) {
+	if o != events.OutcomeApplied {
+		return
+	}
+	w.view().TouchedServices(index, func(name string) { w.aggs.notify(name, Changed{}) })
+	if w.watching.Load() > 0 {
 		w.sys.Root.Send(w.pid, Changed{})
 	}
 }
 
 // Restored re-evaluates every parked query against the restored state.
-func (w *Watcher) Restored(events.Shard, uint64) { w.sys.Root.Send(w.pid, Changed{}) }
+func (w *Watcher) Restored(events.Shard, uint64) {
+	w.aggs.broadcast(Changed{Reset: true})
+	w.sys.Root.Send(w.pid, Changed{})
+}
 
 type watchActor struct {
 	w *Watcher

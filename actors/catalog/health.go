@@ -32,17 +32,36 @@ type Health struct {
 	Name    string
 	Index   uint64 // the service's own index (0 if never registered)
 	Entries []Entry
-	memo    sync.Map
+	mu      sync.Mutex
+	memo    map[any]any
 }
 
+// memoCap bounds what readers may attach to one Health (distinct query
+// strings are caller-controlled); past it, Memo computes without storing.
+const memoCap = 64
+
 // Memo returns the value stored under key, computing it with build the
-// first time. Concurrent first callers may each run build; one result wins
-// and every caller gets that one.
+// first time. build runs outside the lock: concurrent first callers may
+// each run it; the first stored result wins and every caller gets it.
 func (h *Health) Memo(key any, build func() any) any {
-	if v, ok := h.memo.Load(key); ok {
+	h.mu.Lock()
+	v, ok := h.memo[key]
+	h.mu.Unlock()
+	if ok {
 		return v
 	}
-	v, _ := h.memo.LoadOrStore(key, build())
+	v = build()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if old, ok := h.memo[key]; ok {
+		return old
+	}
+	if len(h.memo) < memoCap {
+		if h.memo == nil {
+			h.memo = map[any]any{}
+		}
+		h.memo[key] = v
+	}
 	return v
 }
 

@@ -19,6 +19,9 @@ type View interface {
 	Checks(fn func(*events.Check) bool)
 	Instances(name string, fn func(*events.Service) bool)
 	ServiceNames(fn func(string) bool)
+	// TouchedServices names the services whose index the entry at index
+	// moved (entries of the last applied batch only).
+	TouchedServices(index uint64, fn func(name string))
 }
 
 // Scope is what a query reads, and so what moves its X-Consul-Index.

@@ -8,10 +8,12 @@ import (
 // Replier receives an answer.
 type Replier interface{ Reply(Result) }
 
-// Result answers a parked query: the state to read and its index.
+// Result answers a parked query: the state to read and its index, and for
+// a service scope the service's health view as of View.
 type Result struct {
-	View  View
-	Index uint64
+	View   View
+	Index  uint64
+	Health *Health
 }
 
 // Park blocks a query over Scope until its index passes MinIndex or
@@ -26,8 +28,12 @@ type Park struct {
 	done     bool
 }
 
-// Changed: an entry was applied; View includes it.
-type Changed struct{ View View }
+// Changed: an entry was applied; View includes it. Reset (after a
+// snapshot restore) drops anything derived from earlier states.
+type Changed struct {
+	View  View
+	Reset bool
+}
 
 // Expired fires at a parked query's deadline.
 type Expired struct {
@@ -70,7 +76,7 @@ func (w *Watches) Handle(in any) []Effect {
 	switch in := in.(type) {
 	case *Park:
 		if Index(in.View, in.Scope) > in.MinIndex || !in.Now.Before(in.Deadline) {
-			return []Effect{Reply{in.Reply, Result{in.View, Index(in.View, in.Scope)}}}
+			return []Effect{Reply{in.Reply, Result{View: in.View, Index: Index(in.View, in.Scope)}}}
 		}
 		w.byScope[in.Scope] = append(w.byScope[in.Scope], in)
 		w.n++
@@ -102,7 +108,7 @@ func (w *Watches) Handle(in any) []Effect {
 				if idx > p.MinIndex {
 					p.done = true
 					w.n--
-					out = append(out, Reply{p.Reply, Result{in.View, Index(in.View, s)}})
+					out = append(out, Reply{p.Reply, Result{View: in.View, Index: Index(in.View, s)}})
 					continue
 				}
 				kept = append(kept, p)
@@ -116,7 +122,7 @@ func (w *Watches) Handle(in any) []Effect {
 			return nil
 		}
 		w.remove(in.Park)
-		return []Effect{Reply{in.Park.Reply, Result{in.View, Index(in.View, in.Park.Scope)}}}
+		return []Effect{Reply{in.Park.Reply, Result{View: in.View, Index: Index(in.View, in.Park.Scope)}}}
 	case Cancel:
 		for _, ps := range w.byScope {
 			for _, p := range ps {

@@ -132,15 +132,21 @@ func (a *API) catalogDatacenters(c echo.Context) (any, *actors.Meta, error) {
 
 // read runs a catalog read over scope with the request's query options.
 func (a *API) read(c echo.Context, scope catalog.Scope) (catalog.View, *actors.Meta, error) {
+	res, m, err := a.readResult(c, scope)
+	return res.View, m, err
+}
+
+// readResult is read with the whole Result (a service scope's Health).
+func (a *API) readResult(c echo.Context, scope catalog.Scope) (catalog.Result, *actors.Meta, error) {
 	q, err := parseQuery(c.QueryParams())
 	if err != nil {
-		return nil, nil, err
+		return catalog.Result{}, nil, err
 	}
-	v, m, err := a.c.CatalogRead(c.Request().Context(), scope, q)
+	res, m, err := a.c.CatalogRead(c.Request().Context(), scope, q)
 	if err != nil {
-		return nil, nil, err
+		return catalog.Result{}, nil, err
 	}
-	return v, &m, nil
+	return res, &m, nil
 }
 
 // The list endpoints below take Consul's ?filter and ?node-meta=key:value

@@ -63,6 +63,8 @@ func (v *fakeView) Checks(fn func(*events.Check) bool) {
 func (v *fakeView) Instances(name string, fn func(*events.Service) bool) {
 	each(v.services, func(s *events.Service) bool { return s.Service == name }, fn)
 }
+func (v *fakeView) TouchedServices(uint64, func(string)) {}
+
 func (v *fakeView) ServiceNames(fn func(string) bool) {
 	var names []string
 	for _, s := range v.services {
@@ -278,7 +280,7 @@ func TestHealthServiceAnswer(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.raw, func(t *testing.T) {
-			out, err := healthServiceAnswer(v, "web", lq(t, c.raw))
+			out, err := healthServiceAnswer(catalog.ComputeHealth(v, "web"), lq(t, c.raw))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -287,7 +289,7 @@ func TestHealthServiceAnswer(t *testing.T) {
 			}
 		})
 	}
-	if _, err := healthServiceAnswer(v, "web", lq(t, filterOnly(`Checks.Nope == 1`))); err == nil {
+	if _, err := healthServiceAnswer(catalog.ComputeHealth(v, "web"), lq(t, filterOnly(`Checks.Nope == 1`))); err == nil {
 		t.Fatal("bad selector: no error")
 	}
 }

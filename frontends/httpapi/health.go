@@ -8,43 +8,62 @@ import (
 	"github.com/consuld/consuld/events"
 )
 
-// serviceHealth lists the checks that decide an instance's health: its own
-// checks and its node's checks.
-func serviceHealth(v catalog.View, s *events.Service) []*events.Check {
-	var out []*events.Check
-	v.NodeChecks(s.Node, func(c *events.Check) bool {
-		if c.ServiceId == "" || c.ServiceId == s.Id {
-			out = append(out, c)
+func (a *API) healthService(c echo.Context) (any, *actors.Meta, error) {
+	lq, err := parseListQuery(c.QueryParams())
+	if err != nil {
+		return nil, nil, err
+	}
+	res, m, err := a.readResult(c, catalog.Scope{Kind: catalog.ScopeService, Name: c.Param("service")})
+	if err != nil {
+		return nil, nil, err
+	}
+	// The service's aggregate hands out one Health per index; the encoded
+	// answer for these parameters is computed once per Health.
+	_, pretty := c.QueryParams()["pretty"]
+	key := healthMemoKey{query: c.Request().URL.RawQuery, pretty: pretty || a.opts.Pretty}
+	got := res.Health.Memo(key, func() any {
+		out, err := healthServiceAnswer(res.Health, lq)
+		if err != nil {
+			return err
 		}
-		return true
+		b, err := a.encode(c, out)
+		if err != nil {
+			return err
+		}
+		return encoded(b)
 	})
-	return out
+	if err, ok := got.(error); ok {
+		return nil, nil, err
+	}
+	return got, m, nil
 }
 
-func (a *API) healthService(c echo.Context) (any, *actors.Meta, error) {
-	name := c.Param("service")
-	return listed(a, c, catalog.Scope{Kind: catalog.ScopeService, Name: name}, func(v catalog.View, lq listQuery) (any, error) { return healthServiceAnswer(v, name, lq) })
+// healthMemoKey names one encoding of a service's health view.
+type healthMemoKey struct {
+	query  string
+	pretty bool
 }
 
 // healthServiceAnswer lists the instances of a service with their node and
 // health checks: ?tag, ?node-meta and ?passing first, then ?filter over the
 // whole entry (Node.*, Service.*, Checks).
-func healthServiceAnswer(v catalog.View, name string, lq listQuery) ([]healthEntryJSON, error) {
+func healthServiceAnswer(h *catalog.Health, lq listQuery) ([]healthEntryJSON, error) {
 	out := newCollector[healthEntryJSON](lq.filter)
-	v.Instances(name, func(s *events.Service) bool {
-		n, ok := v.Node(s.Node)
-		if !ok || !hasTags(s, lq.tags) || !matchNodeMeta(n.Meta, lq.nodeMeta) {
-			return true
+	for _, en := range h.Entries {
+		if !hasTags(en.Service, lq.tags) || !matchNodeMeta(en.Node.Meta, lq.nodeMeta) {
+			continue
 		}
-		e := healthEntryJSON{Node: nodeWire(n), Service: healthServiceWire(s), Checks: []checkJSON{}}
-		for _, ch := range serviceHealth(v, s) {
-			if lq.passing && ch.Status != "passing" {
-				return true
-			}
+		if lq.passing && en.Status != catalog.Passing {
+			continue
+		}
+		e := healthEntryJSON{Node: nodeWire(en.Node), Service: healthServiceWire(en.Service), Checks: make([]checkJSON, 0, len(en.Checks))}
+		for _, ch := range en.Checks {
 			e.Checks = append(e.Checks, checkWire(ch))
 		}
-		return out.add(e)
-	})
+		if !out.add(e) {
+			break
+		}
+	}
 	return out.result()
 }
 

@@ -291,6 +291,12 @@ func (t *Txn) touchNodeServices(node string, idx uint64) {
 
 func (t *Txn) touchService(name string, idx uint64) {
 	t.s.bySvc.ReplaceOrInsert(named{name: name, index: idx})
+	for i := len(t.s.touched) - 1; i >= 0 && t.s.touched[i].index == idx; i-- {
+		if t.s.touched[i].name == name {
+			return
+		}
+	}
+	t.s.touched = append(t.s.touched, named{name: name, index: idx})
 }
 
 func (t *Txn) touchNode(name string, idx uint64) {

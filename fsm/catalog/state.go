@@ -24,9 +24,10 @@ type State struct {
 	bySvc    *btree.BTreeG[named]           // service name -> last change
 	byNode   *btree.BTreeG[named]           // node name -> last change
 	applied  uint64
-	tNodes   uint64 // Consul's "nodes" table index
-	tSvcs    uint64 // "services"
-	tChecks  uint64 // "checks"
+	tNodes   uint64  // Consul's "nodes" table index
+	tSvcs    uint64  // "services"
+	tChecks  uint64  // "checks"
+	touched  []named // service names whose index the last batch moved, in apply order
 }
 
 func nodeLess(a, b *events.Node) bool { return a.Node < b.Node }
@@ -65,6 +66,17 @@ func (s *State) ChecksIndex() uint64   { return s.tChecks }
 func (s *State) ServiceIndex(name string) uint64 {
 	n, _ := s.bySvc.Get(named{name: name})
 	return n.index
+}
+
+// TouchedServices calls fn for every service name whose index the entry
+// at index moved, if index belongs to the last applied batch (the Sink is
+// called for each entry of a batch after that batch's state is published).
+func (s *State) TouchedServices(index uint64, fn func(name string)) {
+	for _, t := range s.touched {
+		if t.index == index {
+			fn(t.name)
+		}
+	}
 }
 
 // NodeIndex is the last change to node name or anything on it, or 0.
