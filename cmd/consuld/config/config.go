@@ -33,6 +33,7 @@ type Config struct {
 	Addresses Addresses
 	Ports     Ports
 	Limits    Limits
+	DNS       DNS
 
 	RaftMultiplier int // performance.raft_multiplier, 1..10
 

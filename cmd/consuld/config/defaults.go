@@ -27,6 +27,7 @@ func defaults() *Config {
 		},
 		RaftMultiplier: 1,
 		RetryInterval:  30 * time.Second,
+		DNS:            dnsDefaults(),
 	}
 }
 

@@ -26,6 +26,7 @@ type Flags struct {
 
 	Datacenter, DataDir, NodeName, NodeID, LogLevel *string
 	BindAddr, AdvertiseAddr, ClientAddr, Encrypt    *string
+	Domain, AltDomain                               *string
 
 	HTTPPort, HTTPSPort, DNSPort, ServerPort, SerfLANPort, SerfWANPort *int
 	GRPCPort, GRPCTLSPort, RaftPort                                    *int
@@ -35,6 +36,7 @@ type Flags struct {
 
 	Join      []string // -join: start_join
 	RetryJoin []string // -retry-join: retry_join
+	Recursors []string // -recursor: recursors
 
 	// Unsupported holds Consul flags consuld accepts but ignores, in
 	// command-line order; Load turns each into a warning.

@@ -21,7 +21,7 @@ func TestParseFlags(t *testing.T) {
 		"-config-file", "a.json", "-config-file", "b.hcl", "-config-dir", "d1", "--config-dir=d2",
 		"-config-format", "json", "-join", "j1", "-retry-join", "r1", "-retry-join", "r2",
 		"-encrypt", "k", "-retry-interval", "3s", "-retry-max", "2", "-hcl", `x = 1`,
-		"-domain", "consul.", "-enable-script-checks",
+		"-log-file", "x.log", "-enable-script-checks",
 	)
 	want := &Flags{
 		Dev: true, Server: ptr(true), Bootstrap: ptr(false), BootstrapExpect: ptr(3),
@@ -34,7 +34,7 @@ func TestParseFlags(t *testing.T) {
 		Join: []string{"j1"}, RetryJoin: []string{"r1", "r2"}, Encrypt: ptr("k"),
 		RetryInterval: ptr("3s"), RetryMax: ptr(2), HCL: []string{"x = 1"},
 		EnableScriptChecks: ptr(true),
-		Unsupported:        []UnsupportedFlag{{Name: "domain", Value: "consul."}},
+		Unsupported:        []UnsupportedFlag{{Name: "log-file", Value: "x.log"}},
 	}
 	if got, w := flagsString(f), flagsString(want); got != w {
 		t.Errorf("got  %s\nwant %s", got, w)
@@ -91,9 +91,9 @@ func TestParseFlagsErrors(t *testing.T) {
 }
 
 func TestUnsupportedFlagsWarn(t *testing.T) {
-	c, warns := mustLoad(t, "-dev", "-recursor", "8.8.8.8", "-node-meta", "rack:a", "-syslog", "-ui-dir", "/ui")
+	c, warns := mustLoad(t, "-dev", "-pid-file", "/p", "-node-meta", "rack:a", "-syslog", "-ui-dir", "/ui")
 	want := []string{
-		`config: key "recursors" is not supported yet and is ignored`,
+		`config: key "pid_file" is not supported yet and is ignored`,
 		`config: key "node_meta" is not supported yet and is ignored`,
 		`config: key "enable_syslog" is not supported yet and is ignored`,
 		`config: key "ui_config.dir" is not supported yet and is ignored`,

@@ -37,6 +37,9 @@ var flagTable = []flagDef{
 	{"join", "start_join", "Address of an agent to join at start. Repeatable.", func(f *Flags) any { return &f.Join }},
 	{"retry-join", "retry_join", "Address of an agent to join, retrying. Repeatable.", func(f *Flags) any { return &f.RetryJoin }},
 	{"enable-script-checks", "enable_script_checks", "Allow script checks from config files and the HTTP API.", func(f *Flags) any { return &f.EnableScriptChecks }},
+	{"domain", "domain", "DNS domain (default consul).", func(f *Flags) any { return &f.Domain }},
+	{"alt-domain", "alt_domain", "Alternate DNS domain.", func(f *Flags) any { return &f.AltDomain }},
+	{"recursor", "recursors", "Upstream DNS server for names outside the domain. Repeatable.", func(f *Flags) any { return &f.Recursors }},
 	{"enable-local-script-checks", "enable_local_script_checks", "Allow script checks from config files only.", func(f *Flags) any { return &f.EnableLocalScriptChecks }},
 }
 
@@ -49,12 +52,10 @@ type unsupportedDef struct {
 
 var unsupportedFlags = []unsupportedDef{
 	{name: "advertise-wan", key: "advertise_addr_wan"},
-	{name: "alt-domain", key: "alt_domain"},
 	{name: "auto-reload-config", key: "auto_reload_config", isBool: true},
 	{name: "default-query-time", key: "default_query_time"},
 	{name: "disable-host-node-id", key: "disable_host_node_id", isBool: true},
 	{name: "disable-keyring-file", key: "disable_keyring_file", isBool: true},
-	{name: "domain", key: "domain"},
 	{name: "join-wan", key: "start_join_wan"},
 	{name: "log-file", key: "log_file"},
 	{name: "log-rotate-bytes", key: "log_rotate_bytes"},
@@ -66,7 +67,6 @@ var unsupportedFlags = []unsupportedDef{
 	{name: "primary-gateway", key: "primary_gateways"},
 	{name: "raft-protocol", key: "raft_protocol"},
 	{name: "read-replica", key: "read_replica", isBool: true},
-	{name: "recursor", key: "recursors"},
 	{name: "rejoin", key: "rejoin_after_leave", isBool: true},
 	{name: "retry-interval-wan", key: "retry_interval_wan"},
 	{name: "retry-join-wan", key: "retry_join_wan"},

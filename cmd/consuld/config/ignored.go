@@ -15,6 +15,9 @@ type keepFunc func(c *Config, v any) error
 // swallows everything nested under it. To implement a key, delete it here
 // and add it to schema.
 var ignoredKeys = map[string]keepFunc{
+	"dns_config.cache_max_age":                nil,
+	"dns_config.prefer_namespace":             nil,
+	"dns_config.use_cache":                    nil,
 	"acl":                                     nil,
 	"acl_agent_master_token":                  nil,
 	"acl_agent_token":                         nil,
@@ -33,7 +36,6 @@ var ignoredKeys = map[string]keepFunc{
 	"advertise_addr_wan_ipv4":                 nil,
 	"advertise_addr_wan_ipv6":                 nil,
 	"advertise_reconnect_timeout":             nil,
-	"alt_domain":                              nil,
 	"audit":                                   nil,
 	"auto_config":                             nil,
 	"auto_encrypt":                            nil,
@@ -56,8 +58,6 @@ var ignoredKeys = map[string]keepFunc{
 	"disable_update_check":                    nil,
 	"discard_check_output":                    nil,
 	"discovery_max_stale":                     nil,
-	"dns_config":                              nil,
-	"domain":                                  nil,
 	"enable_acl_replication":                  nil,
 	"enable_agent_tls_for_checks":             nil,
 	"enable_central_service_config":           nil,
@@ -113,8 +113,6 @@ var ignoredKeys = map[string]keepFunc{
 	"read_replica":                            nil,
 	"reconnect_timeout":                       nil,
 	"reconnect_timeout_wan":                   nil,
-	"recursor":                                nil,
-	"recursors":                               nil,
 	"rejoin_after_leave":                      nil,
 	"reporting":                               nil,
 	"retry_interval_wan":                      nil,

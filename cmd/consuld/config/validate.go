@@ -107,6 +107,9 @@ func validate(c *Config, requireDataDir bool) ([]string, error) {
 	case c.BootstrapExpect > 2 && c.BootstrapExpect%2 == 0:
 		warns = append(warns, fmt.Sprintf("config: bootstrap_expect = %d: an even number of servers tolerates no more failures than %d", c.BootstrapExpect, c.BootstrapExpect-1))
 	}
+	if c.DNS.AltDomain != "" && c.DNS.AltDomain == c.DNS.Domain {
+		return nil, mergedError("alt_domain", "alt_domain %q must differ from domain", c.DNS.AltDomain)
+	}
 	if c.NodeName != "" && !validNodeName.MatchString(c.NodeName) {
 		warns = append(warns, fmt.Sprintf("config: node name %q will not be discoverable via DNS: use only letters, digits and - (at most 63)", c.NodeName))
 	}

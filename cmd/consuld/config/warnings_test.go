@@ -15,11 +15,11 @@ func TestIgnoredKeysWarn(t *testing.T) {
 		want []string
 	}{
 		{name: "top level", ext: "json",
-			body: `{"data_dir": "/d", "disable_update_check": true, "leave_on_terminate": true, "recursors": ["8.8.8.8"]}`,
+			body: `{"data_dir": "/d", "disable_update_check": true, "leave_on_terminate": true, "log_file": "x"}`,
 			want: []string{
 				`config: key "disable_update_check" is not supported yet and is ignored`,
 				`config: key "leave_on_terminate" is not supported yet and is ignored`,
-				`config: key "recursors" is not supported yet and is ignored`,
+				`config: key "log_file" is not supported yet and is ignored`,
 			}},
 		{name: "nested anything under connect", ext: "json",
 			body: `{"data_dir": "/d", "connect": {"enabled": true, "ca_config": {"cluster_id": "x", "whatever": [1, {"a": null}]}}}`,
@@ -52,11 +52,11 @@ func TestIgnoredKeysWarn(t *testing.T) {
 
 func TestWarningsAreGivenOnce(t *testing.T) {
 	dir := writeFiles(t, t.TempDir(), map[string]string{
-		"a.json": `{"data_dir": "/d", "domain": "consul."}`,
-		"b.hcl":  `domain = "other."`,
+		"a.json": `{"data_dir": "/d", "pid_file": "a"}`,
+		"b.hcl":  `pid_file = "b"`,
 	})
-	_, warns := mustLoad(t, "-config-dir", dir, "-domain", "flag.")
-	if len(warns) != 1 || warns[0] != `config: key "domain" is not supported yet and is ignored` {
+	_, warns := mustLoad(t, "-config-dir", dir, "-pid-file", "flag")
+	if len(warns) != 1 || warns[0] != `config: key "pid_file" is not supported yet and is ignored` {
 		t.Errorf("warnings %q", warns)
 	}
 }
