@@ -98,3 +98,26 @@ func (c *Client) CatalogRead(ctx context.Context, scope catalog.Scope, q Query) 
 type catalogReply chan catalog.Result
 
 func (r catalogReply) Reply(res catalog.Result) { r <- res }
+
+// ServiceHealth returns the health view of service name from its
+// aggregate actor (after a read barrier unless stale), with the answer's
+// metadata (LastContact lets a caller bound staleness).
+func (c *Client) ServiceHealth(ctx context.Context, name string, stale bool) (*catalog.Health, Meta, error) {
+	q := Query{Consistency: Default}
+	if stale {
+		q.Consistency = Stale
+	}
+	res, m, err := c.CatalogRead(ctx, catalog.Scope{Kind: catalog.ScopeService, Name: name}, q)
+	return res.Health, m, err
+}
+
+// CatalogView returns the catalog state (after a read barrier unless
+// stale), with the answer's metadata.
+func (c *Client) CatalogView(ctx context.Context, stale bool) (catalog.View, Meta, error) {
+	q := Query{Consistency: Default}
+	if stale {
+		q.Consistency = Stale
+	}
+	res, m, err := c.CatalogRead(ctx, catalog.Scope{Kind: catalog.ScopeNodes}, q)
+	return res.View, m, err
+}

@@ -21,6 +21,8 @@ type Options struct {
 	Reload func() error
 	// Gauges adds the agent's own gauges to /v1/agent/metrics.
 	Gauges func() map[string]float64
+	// UI serves the web UI at /ui/ (ui_config.enabled; on in -dev).
+	UI bool
 }
 
 // API serves /v1 over an actors.Client.

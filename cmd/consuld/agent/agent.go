@@ -154,7 +154,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		Alias: a.aliasSource, Remote: a.remote, Keep: []string{"serfHealth", "consul"}})
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
-	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, Datacenter: c.Datacenter, Reload: a.Reload,
+	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
 		Gauges: func() map[string]float64 {
 			return map[string]float64{
 				"consuld.kv.applied_index":      float64(a.host.KV().Current().Applied()),
