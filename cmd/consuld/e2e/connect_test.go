@@ -106,7 +106,7 @@ func TestConnectClusterIDFromConfig(t *testing.T) {
 
 // startDurableWith is startDurable with extra agent arguments.
 func startDurableWith(t *testing.T, dataDir string, extra ...string) *agent {
-	args, hp, sp := portArgs(t)
+	args, hp, sp, _ := portArgs(t)
 	a := &agent{t: t, args: append(append([]string{"agent", "-server", "-bootstrap-expect", "1", "-data-dir", dataDir,
 		"-node", "n1", "-bind", "127.0.0.1"}, args...), extra...), HTTP: fmt.Sprintf("127.0.0.1:%d", hp), Server: sp, dataDir: dataDir}
 	a.start()

@@ -63,6 +63,7 @@ type agent struct {
 	cmd     *exec.Cmd
 	out     *syncBuffer
 	HTTP    string // host:port
+	DNS     string // host:port (UDP and TCP)
 	Server  int
 	args    []string
 	dataDir string
@@ -88,7 +89,7 @@ func (s *syncBuffer) String() string {
 
 // portArgs gives every listener a free port; the raft port goes through a
 // config file because it is a consuld-only key.
-func portArgs(t *testing.T) (args []string, httpPort, serverPort int) {
+func portArgs(t *testing.T) (args []string, httpPort, serverPort, dnsPort int) {
 	p := freePorts(t, 6)
 	cfg := filepath.Join(t.TempDir(), "ports.json")
 	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`{"ports": {"raft": %d}}`, p[5])), 0o644); err != nil {
@@ -96,23 +97,23 @@ func portArgs(t *testing.T) (args []string, httpPort, serverPort int) {
 	}
 	return []string{"-http-port", fmt.Sprint(p[0]), "-server-port", fmt.Sprint(p[1]),
 		"-serf-lan-port", fmt.Sprint(p[2]), "-serf-wan-port", fmt.Sprint(p[3]),
-		"-dns-port", fmt.Sprint(p[4]), "-config-file", cfg}, p[0], p[1]
+		"-dns-port", fmt.Sprint(p[4]), "-config-file", cfg}, p[0], p[1], p[4]
 }
 
 // startDev starts `consuld agent -dev` with free ports.
 func startDev(t *testing.T, extra ...string) *agent {
-	args, hp, sp := portArgs(t)
+	args, hp, sp, dp := portArgs(t)
 	a := &agent{t: t, args: append(append([]string{"agent", "-dev"}, args...), extra...),
-		HTTP: fmt.Sprintf("127.0.0.1:%d", hp), Server: sp}
+		HTTP: fmt.Sprintf("127.0.0.1:%d", hp), DNS: fmt.Sprintf("127.0.0.1:%d", dp), Server: sp}
 	a.start()
 	return a
 }
 
 // startDurable starts a single durable server in dataDir.
 func startDurable(t *testing.T, dataDir string) *agent {
-	args, hp, sp := portArgs(t)
+	args, hp, sp, dp := portArgs(t)
 	a := &agent{t: t, args: append([]string{"agent", "-server", "-bootstrap-expect", "1", "-data-dir", dataDir,
-		"-node", "n1", "-bind", "127.0.0.1"}, args...), HTTP: fmt.Sprintf("127.0.0.1:%d", hp), Server: sp, dataDir: dataDir}
+		"-node", "n1", "-bind", "127.0.0.1"}, args...), HTTP: fmt.Sprintf("127.0.0.1:%d", hp), DNS: fmt.Sprintf("127.0.0.1:%d", dp), Server: sp, dataDir: dataDir}
 	a.start()
 	return a
 }
