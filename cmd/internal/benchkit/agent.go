@@ -13,7 +13,10 @@ import (
 )
 
 // Agent is a consuld agent subprocess.
-type Agent struct{ *Proc }
+type Agent struct {
+	*Proc
+	DNS string // the DNS listener, host:port (UDP and TCP)
+}
 
 // AgentConfig says which agent StartAgent starts.
 type AgentConfig struct {
@@ -65,7 +68,7 @@ func StartAgent(ctx context.Context, ac AgentConfig) (*Agent, error) {
 		return nil, err
 	}
 	p.Base = "http://127.0.0.1:" + strconv.Itoa(ports[0])
-	a := &Agent{p}
+	a := &Agent{Proc: p, DNS: "127.0.0.1:" + strconv.Itoa(ports[4])}
 	if err := a.waitReady(ctx, ac.Tool, 60*time.Second); err != nil {
 		a.Stop()
 		return nil, fmt.Errorf("%s agent not ready: %w\n--- %s:\n%s", ac.Name, err, p.LogPath, p.LogTail())
