@@ -39,6 +39,7 @@ const (
 	ScopeNodes                     // the nodes table
 	ScopeServices                  // the services table
 	ScopeChecks                    // the checks table (health state queries)
+	ScopeCatalog                   // nodes, services and checks together (the UI's summaries)
 )
 
 // Index is the X-Consul-Index of a query over scope in v: the last change
@@ -62,6 +63,8 @@ func Index(v View, s Scope) uint64 {
 	case ScopeChecks:
 		// Check answers carry node data too (?node-meta filters on it).
 		idx = max(v.ChecksIndex(), v.NodesIndex())
+	case ScopeCatalog:
+		idx = max(v.NodesIndex(), v.ServicesIndex(), v.ChecksIndex())
 	}
 	return max(idx, 1)
 }

@@ -54,5 +54,8 @@ func (a *API) routes() []route {
 		{http.MethodGet, "/v1/agent/health/service/id/:key", a.agentHealth(true)},
 		{http.MethodGet, "/v1/agent/connect/ca/roots", a.connectCARoots},
 		{http.MethodGet, "/v1/connect/ca/roots", a.connectCARoots},
+		{http.MethodGet, "/v1/internal/ui/services", a.uiServices},
+		{http.MethodGet, "/v1/internal/ui/nodes", a.uiNodes},
+		{http.MethodGet, "/v1/internal/ui/node/:node", a.uiNode},
 	}
 }

@@ -30,6 +30,7 @@ type API struct {
 	c     *actors.Client
 	opts  Options
 	cache *answerCache
+	ui    uiMemo // the catalog summary the UI's list endpoints share
 }
 
 // New returns the Echo instance serving the API.
@@ -49,6 +50,7 @@ func New(c *actors.Client, o Options) *echo.Echo {
 	if o.Debug {
 		addDebug(e)
 	}
+	mountUI(e, o.UI)
 	return e
 }
 
