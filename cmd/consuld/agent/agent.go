@@ -27,6 +27,7 @@ import (
 	"github.com/consuld/consuld/cmd/consuld/cli"
 	"github.com/consuld/consuld/cmd/consuld/config"
 	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/frontends/dns"
 	"github.com/consuld/consuld/frontends/httpapi"
 	"github.com/consuld/consuld/fsm/host"
 )
@@ -41,6 +42,7 @@ type Agent struct {
 	sys   *actor.ActorSystem
 	http  []*http.Server
 	addrs []net.Addr
+	dns   *dns.Server
 	done  chan struct{}
 }
 
@@ -168,6 +170,10 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		a.Shutdown()
 		return nil, err
 	}
+	if err := a.serveDNS(client); err != nil {
+		a.Shutdown()
+		return nil, err
+	}
 	go func() {
 		if a.watchLeader() {
 			if client.ConnectEnabled() {
@@ -240,6 +246,9 @@ func (a *Agent) Shutdown() {
 		if s.Shutdown(ctx) != nil {
 			s.Close() // parked blocking queries do not finish by themselves
 		}
+	}
+	if a.dns != nil {
+		a.dns.Shutdown(ctx)
 	}
 	if a.local != nil {
 		a.local.Stop()
