@@ -44,7 +44,7 @@ func serveBare(addr, msgsPath string) error {
 			return
 		}
 		m := *pre
-		m.Id, m.Question = r.Id, r.Question
+		m.Id, m.Question, m.Compress = r.Id, r.Question, true
 		w.WriteMsg(&m)
 	})
 	errs := make(chan error, 2)

@@ -104,7 +104,11 @@ func run(ctx context.Context, dir, out string, dur, overloadFor time.Duration, b
 		if err != nil {
 			return err
 		}
-		b, _ := r.Pack()
+		r.Compress = true // as it came over the wire
+		b, err := r.Pack()
+		if err != nil {
+			return fmt.Errorf("re-packing the agent's %s reply: %w", n.name, err)
+		}
 		fmt.Fprintf(&capture, "%s %s\n", bareKey(n.name, n.qtype, n.net), hex.EncodeToString(b))
 	}
 	msgsPath := filepath.Join(dir, "bare-msgs.txt")
