@@ -10,7 +10,7 @@ import (
 )
 
 // printBanner prints Consul's startup banner with what this agent serves.
-// Listeners consuld does not have yet (DNS, gRPC) show -1.
+// Listeners consuld does not have yet (HTTPS, gRPC) show -1.
 func printBanner(w io.Writer, c *config.Config, id, clusterIP string, httpPort int) {
 	line := func(k, v string) { fmt.Fprintf(w, "%22s: %s\n", k, v) }
 	fmt.Fprintln(w, "==> Starting Consul agent...")
@@ -20,8 +20,8 @@ func printBanner(w io.Writer, c *config.Config, id, clusterIP string, httpPort i
 	line("Node name", fmt.Sprintf("'%s'", c.NodeName))
 	line("Datacenter", fmt.Sprintf("'%s' (Segment: '<all>')", c.Datacenter))
 	line("Server", fmt.Sprintf("%t (Bootstrap: %t)", c.Server, c.Bootstrap || c.BootstrapExpect == 1))
-	line("Client Addr", fmt.Sprintf("[%s] (HTTP: %d, HTTPS: -1, gRPC: -1, gRPC-TLS: -1, DNS: -1)",
-		strings.Join(clientIPs(c, c.Addresses.HTTP), " "), httpPort))
+	line("Client Addr", fmt.Sprintf("[%s] (HTTP: %d, HTTPS: -1, gRPC: -1, gRPC-TLS: -1, DNS: %d)",
+		strings.Join(clientIPs(c, c.Addresses.HTTP), " "), httpPort, c.Ports.DNS))
 	line("Cluster Addr", fmt.Sprintf("%s (LAN: %d, WAN: %d)", clusterIP, c.Ports.SerfLAN, c.Ports.SerfWAN))
 	line("Raft Addr", hostPort(clusterIP, c.Ports.Raft))
 	line("Gossip Encryption", "false")

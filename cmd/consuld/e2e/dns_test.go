@@ -250,3 +250,33 @@ func TestDNSDig(t *testing.T) {
 		}
 	}
 }
+
+// TestDNSRecursor: names outside the domain go to -recursor and come back
+// with the upstream's answer; without recursors they are refused.
+func TestDNSRecursor(t *testing.T) {
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := &dns.Server{PacketConn: pc, Handler: dns.HandlerFunc(func(w dns.ResponseWriter, r *dns.Msg) {
+		m := new(dns.Msg)
+		m.SetReply(r)
+		m.RecursionAvailable = true
+		rr, _ := dns.NewRR(r.Question[0].Name + " 60 IN A 192.0.2.7")
+		m.Answer = append(m.Answer, rr)
+		w.WriteMsg(m)
+	})}
+	go up.ActivateAndServe()
+	t.Cleanup(func() { up.Shutdown() })
+
+	a := startDev(t, "-recursor", pc.LocalAddr().String())
+	r := dnsAsk(t, a, "udp", "example.org", dns.TypeA, 0)
+	if r.Rcode != dns.RcodeSuccess || !r.RecursionAvailable || len(r.Answer) != 1 || !strings.HasSuffix(r.Answer[0].String(), "192.0.2.7") {
+		t.Errorf("via recursor: rcode %s ra=%v answer %q", dns.RcodeToString[r.Rcode], r.RecursionAvailable, rrs(r.Answer))
+	}
+
+	b := startDev(t)
+	if r := dnsAsk(t, b, "udp", "example.org", dns.TypeA, 0); r.Rcode != dns.RcodeRefused {
+		t.Errorf("without recursors: rcode %s, want REFUSED", dns.RcodeToString[r.Rcode])
+	}
+}
