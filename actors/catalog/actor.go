@@ -87,25 +87,40 @@ type watchActor struct {
 }
 
 func (a *watchActor) Receive(ctx actor.Context) {
-	counted := a.b.Parked()
-	var fx []Effect
-	switch m := ctx.Message().(type) {
-	case *Park:
-		counted++ // Watcher.Park counted it on the way in
-		m.View, m.Now = a.w.view(), time.Now()
-		fx = a.b.Handle(m)
-	case Changed:
-		m.View = a.w.view()
-		fx = a.b.Handle(m)
-	case Expired:
-		m.View = a.w.view()
-		fx = a.b.Handle(m)
-	case Cancel:
-		fx = a.b.Handle(m)
-	default:
+	in, ok := stamp(ctx.Message(), a.w.view)
+	if !ok {
 		return
 	}
+	counted := a.b.Parked()
+	if _, park := in.(*Park); park {
+		counted++ // Watcher.Park counted it on the way in
+	}
+	fx := a.b.Handle(in)
 	a.w.watching.Add(int64(a.b.Parked() - counted))
+	perform(ctx, fx)
+}
+
+// stamp fills the latest published state (and, for a Park, the time) into
+// an input of Watches or Aggregate; ok is false for any other message.
+func stamp(msg any, view func() View) (in any, ok bool) {
+	switch m := msg.(type) {
+	case *Park:
+		m.View, m.Now = view(), time.Now()
+		return m, true
+	case Changed:
+		m.View = view()
+		return m, true
+	case Expired:
+		m.View = view()
+		return m, true
+	case Cancel:
+		return m, true
+	}
+	return nil, false
+}
+
+// perform carries out a behaviour's effects from inside actor ctx.
+func perform(ctx actor.Context, fx []Effect) {
 	for _, f := range fx {
 		switch f := f.(type) {
 		case Reply:

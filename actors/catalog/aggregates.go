@@ -109,8 +109,7 @@ func (a *aggregateActor) Receive(ctx actor.Context) {
 		}
 		return
 	}
-	var fx []Effect
-	switch m := ctx.Message().(type) {
+	switch ctx.Message().(type) {
 	case idleCheck:
 		a.armed = false
 		if left := a.r.idle - time.Since(a.last); left > 0 || a.b.Parked() > 0 {
@@ -126,29 +125,15 @@ func (a *aggregateActor) Receive(ctx actor.Context) {
 		a.last = time.Now()
 		a.arm(ctx, a.r.idle)
 		return
-	case *Park:
-		m.View, m.Now = a.r.view(), time.Now()
-		fx = a.b.Handle(m)
-	case Changed:
-		m.View = a.r.view()
-		fx = a.b.Handle(m)
-	case Expired:
-		m.View = a.r.view()
-		fx = a.b.Handle(m)
-	case Cancel:
-		fx = a.b.Handle(m)
 	}
+	in, ok := stamp(ctx.Message(), a.r.view)
+	if !ok {
+		return
+	}
+	fx := a.b.Handle(in)
 	a.last = time.Now()
 	if !a.armed {
 		a.arm(ctx, a.r.idle)
 	}
-	for _, f := range fx {
-		switch f := f.(type) {
-		case Reply:
-			f.To.Reply(f.Result)
-		case Timer:
-			self, root, p := ctx.Self(), ctx.ActorSystem().Root, f.Park
-			time.AfterFunc(time.Until(f.At), func() { root.Send(self, Expired{Park: p}) })
-		}
-	}
+	perform(ctx, fx)
 }
