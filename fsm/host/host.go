@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/lni/dragonboat/v4"
@@ -49,8 +50,11 @@ type Host struct {
 	kv   *kv.SM
 	cat  *catalog.SM
 	con  *connect.SM
+	sms  map[events.Shard]sm.IConcurrentStateMachine
 	stop chan struct{}
 	done chan struct{}
+	// started: Start ran (snapshotLoop closes done; Close waits for it).
+	started atomic.Bool
 }
 
 func init() {
@@ -60,8 +64,23 @@ func init() {
 }
 
 // Open starts the NodeHost and a single-voter replica of every shard kind
-// (bootstrapping it on first start, recovering it from disk afterwards).
+// (bootstrapping it on first start, recovering it from disk afterwards):
+// a lone server.
 func Open(cfg Config, sink fsm.Sink) (*Host, error) {
+	h, err := OpenHost(cfg, sink)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.Start(map[uint64]string{cfg.ReplicaID: cfg.RaftAddress}, false); err != nil {
+		h.nh.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// OpenHost starts the NodeHost (listening on the Raft address) and builds
+// the state machines, without starting any replica: see Start.
+func OpenHost(cfg Config, sink fsm.Sink) (*Host, error) {
 	nhc := config.NodeHostConfig{
 		NodeHostDir:    cfg.Dir,
 		RTTMillisecond: cfg.RTTMillisecond,
@@ -81,36 +100,85 @@ func Open(cfg Config, sink fsm.Sink) (*Host, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host: open raft at %s: %w", cfg.RaftAddress, err)
 	}
-	h := &Host{nh: nh, cfg: cfg, stop: make(chan struct{}), done: make(chan struct{})}
-	members := map[uint64]dragonboat.Target{cfg.ReplicaID: cfg.RaftAddress}
+	h := &Host{nh: nh, cfg: cfg, sms: map[events.Shard]sm.IConcurrentStateMachine{}, stop: make(chan struct{}), done: make(chan struct{})}
 	for _, k := range Kinds {
-		k := k
-		rc := config.Config{
-			ReplicaID:    cfg.ReplicaID,
-			ShardID:      uint64(k.Shard),
-			ElectionRTT:  cfg.ElectionRTT,
-			HeartbeatRTT: cfg.HeartbeatRTT,
-			CheckQuorum:  true,
-		}
-		create := func(uint64, uint64) sm.IConcurrentStateMachine {
-			m := k.New(sink)
-			switch sm := m.(type) {
-			case *kv.SM:
-				h.kv = sm
-			case *catalog.SM:
-				h.cat = sm
-			case *connect.SM:
-				h.con = sm
-			}
-			return m
-		}
-		if err := nh.StartConcurrentReplica(members, false, create, rc); err != nil {
-			nh.Close()
-			return nil, fmt.Errorf("host: start %s shard: %w", k.Name, err)
+		m := k.New(sink)
+		h.sms[k.Shard] = m
+		switch sm := m.(type) {
+		case *kv.SM:
+			h.kv = sm
+		case *catalog.SM:
+			h.cat = sm
+		case *connect.SM:
+			h.con = sm
 		}
 	}
-	go h.snapshotLoop()
 	return h, nil
+}
+
+// HasState reports whether this server already holds Raft state for its
+// replica (a restart): Start then recovers it and ignores members.
+func (h *Host) HasState() bool {
+	return h.nh.HasNodeInfo(uint64(events.ShardKV), h.cfg.ReplicaID)
+}
+
+// Start starts this server's replica of every shard. members (replica ID
+// to Raft address) is the initial voter set when bootstrapping; join
+// starts a replica that an existing cluster's leader adds (AddReplica),
+// with no members. On a restart (HasState) both are ignored. Start may be
+// called once.
+func (h *Host) Start(members map[uint64]string, join bool) error {
+	targets := map[uint64]dragonboat.Target{}
+	for id, addr := range members {
+		targets[id] = addr
+	}
+	restart := h.HasState()
+	if join || restart {
+		targets = map[uint64]dragonboat.Target{}
+	}
+	for _, k := range Kinds {
+		m := h.sms[k.Shard]
+		rc := config.Config{
+			ReplicaID:    h.cfg.ReplicaID,
+			ShardID:      uint64(k.Shard),
+			ElectionRTT:  h.cfg.ElectionRTT,
+			HeartbeatRTT: h.cfg.HeartbeatRTT,
+			CheckQuorum:  true,
+		}
+		create := func(uint64, uint64) sm.IConcurrentStateMachine { return m }
+		if err := h.nh.StartConcurrentReplica(targets, join && !restart, create, rc); err != nil {
+			return fmt.Errorf("host: start %s shard: %w", k.Name, err)
+		}
+	}
+	h.started.Store(true)
+	go h.snapshotLoop()
+	return nil
+}
+
+// AddReplica adds a voter to every shard (the leader's reconciler calls it
+// for a server that joined the gossip pool).
+func (h *Host) AddReplica(ctx context.Context, id uint64, addr string) error {
+	for _, k := range Kinds {
+		if err := h.nh.SyncRequestAddReplica(ctx, uint64(k.Shard), id, addr, 0); err != nil {
+			return fmt.Errorf("host: add replica %d to %s: %w", id, k.Name, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// RemoveReplica removes a voter from every shard.
+func (h *Host) RemoveReplica(ctx context.Context, id uint64) error {
+	for _, k := range Kinds {
+		if err := h.nh.SyncRequestDeleteReplica(ctx, uint64(k.Shard), id, 0); err != nil {
+			return fmt.Errorf("host: remove replica %d from %s: %w", id, k.Name, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// TransferLeader asks shard's leader to hand leadership to replica id.
+func (h *Host) TransferLeader(shard events.Shard, id uint64) error {
+	return mapErr(h.nh.RequestLeaderTransfer(uint64(shard), id))
 }
 
 // Catalog returns the catalog state machine.
@@ -125,7 +193,9 @@ func (h *Host) KV() *kv.SM { return h.kv }
 // Close stops every replica and the NodeHost.
 func (h *Host) Close() {
 	close(h.stop)
-	<-h.done
+	if h.started.Load() {
+		<-h.done
+	}
 	h.nh.Close()
 }
 

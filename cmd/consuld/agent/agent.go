@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/consuld/consuld/actors"
 	actorcat "github.com/consuld/consuld/actors/catalog"
+	"github.com/consuld/consuld/actors/cluster"
 	actorconnect "github.com/consuld/consuld/actors/connect"
 	actorkv "github.com/consuld/consuld/actors/kv"
 	"github.com/consuld/consuld/actors/local"
@@ -30,6 +32,7 @@ import (
 	"github.com/consuld/consuld/frontends/dns"
 	"github.com/consuld/consuld/frontends/httpapi"
 	"github.com/consuld/consuld/fsm/host"
+	"github.com/consuld/consuld/transport/gossip"
 )
 
 // Agent is one running consuld server.
@@ -43,7 +46,26 @@ type Agent struct {
 	http  []*http.Server
 	addrs []net.Addr
 	dns   *dns.Server
-	done  chan struct{}
+	pool  *gossip.Pool
+	// reconcile is the leader's membership reconciler (set once the
+	// Client exists; gossip events poke it).
+	reconcile atomic.Pointer[cluster.Reconcile]
+	done      chan struct{}
+}
+
+// serverAddrs maps servers' replica IDs to their RPC addresses, from
+// gossip.
+func (a *Agent) serverAddrs() map[uint64]string {
+	out := map[uint64]string{}
+	if a.pool == nil {
+		return out
+	}
+	for _, m := range a.pool.Members() {
+		if m.Meta.IsServer() && m.Meta.ReplicaID != 0 {
+			out[m.Meta.ReplicaID] = hostPort(m.Addr.String(), m.Meta.Port)
+		}
+	}
+	return out
 }
 
 // Run is `consuld agent ARGS`: it returns the process exit code.
@@ -97,13 +119,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 // Start brings up a single server from c and prints the banner to banner
 // (nil: no banner).
 func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error) {
-	switch {
-	case !c.Server:
-		return nil, errors.New("client mode (no -server) needs LAN gossip, which consuld does not have yet")
-	case c.BootstrapExpect > 1:
-		return nil, fmt.Errorf("bootstrap_expect = %d needs server clustering, which consuld does not have yet; use 1", c.BootstrapExpect)
-	case !c.DevMode && !c.Bootstrap && c.BootstrapExpect == 0:
-		return nil, errors.New("a lone server needs -bootstrap or -bootstrap-expect 1 (joining servers needs clustering, not available yet)")
+	if !c.Server {
+		return nil, errors.New("client mode (no -server) needs the server RPC, which consuld does not have yet: run agents as servers")
 	}
 	id, err := nodeID(c.NodeID, c.DataDir)
 	if c.DataDir != "" && err != nil {
@@ -117,10 +134,11 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		printBanner(banner, c, id, ip, c.Ports.HTTP)
 	}
 	a := &Agent{cfg: c, log: log, done: make(chan struct{})}
+	rid := replicaID(id)
 	hc := host.Config{
 		RaftAddress:       hostPort(ip, c.Ports.Raft),
 		ListenAddress:     hostPort(bindIP(c), c.Ports.Raft),
-		ReplicaID:         1,
+		ReplicaID:         rid,
 		RTTMillisecond:    10,
 		ElectionRTT:       uint64(20 * c.RaftMultiplier),
 		HeartbeatRTT:      uint64(2 * c.RaftMultiplier),
@@ -131,8 +149,16 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		hc.Dir = filepath.Join(c.DataDir, "raft")
 	}
 	sink := &shardSinks{}
-	a.host, err = host.Open(hc, sink)
+	a.host, err = host.OpenHost(hc, sink)
 	if err != nil {
+		return nil, err
+	}
+	if err := a.startGossip(id, ip, rid); err != nil {
+		a.Shutdown()
+		return nil, err
+	}
+	if err := a.startRaft(rid, hc.RaftAddress); err != nil {
+		a.Shutdown()
 		return nil, err
 	}
 	a.sys = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
@@ -143,7 +169,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	sink.set(events.ShardKV, router)
 	watcher := actorcat.NewWatcher(a.sys, func() actorcat.View { return a.host.Catalog().Current() })
 	sink.set(events.ShardCatalog, watcher)
-	client := actors.NewClient(router, prop, cluster{h: a.host, selfAddr: hostPort(ip, c.Ports.Server)}, c.Limits.KVMaxValueSize)
+	client := actors.NewClient(router, prop, leadership{h: a.host, selfAddr: hostPort(ip, c.Ports.Server), servers: a.serverAddrs}, c.Limits.KVMaxValueSize)
 	client.AttachCatalog(watcher)
 	ca := actorconnect.NewWatcher(func() actorconnect.View { return a.host.Connect().Current() })
 	sink.set(events.ShardConnect, ca)
@@ -155,6 +181,11 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		PersistPath: localPath(c.DataDir), Scripts: local.ScriptPolicy{Remote: c.EnableScriptChecks, Local: c.EnableLocalScriptChecks},
 		Alias: a.aliasSource, Remote: a.remote, Keep: []string{"serfHealth", "consul"}})
 	client.AttachLocal(a.local)
+	if a.pool != nil {
+		a.reconcile.Store(cluster.Start(a.sys, cluster.Options{DC: c.Datacenter, MinVoters: max(c.BootstrapExpect, 1), Interval: reconcileInterval(c),
+			Log: func(msg string, args ...any) { log.Info("consul: "+msg, args...) }},
+			poolMembers{a}, raftMembership{a.host}, memberCatalog{c: client, h: a.host, dc: c.Datacenter}))
+	}
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
 	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
 		Gauges: func() map[string]float64 {
@@ -225,8 +256,11 @@ func (a *Agent) watchLeader() bool {
 		}
 		cancel()
 		if err == nil {
-			a.log.Info("consul: cluster leadership acquired")
-			a.log.Info("consul: New leader elected", "payload", a.cfg.NodeName)
+			if (raftMembership{a.host}).IsLeader() {
+				a.log.Info("consul: cluster leadership acquired")
+			}
+			leader, _ := (leadership{h: a.host, selfAddr: hostPort(advertiseIP(a.cfg), a.cfg.Ports.Server), servers: a.serverAddrs}).LeaderAddr()
+			a.log.Info("consul: New leader elected", "payload", leader)
 			return true
 		}
 		select {
@@ -240,6 +274,12 @@ func (a *Agent) watchLeader() bool {
 // Shutdown stops listeners, actors and Raft, in that order.
 func (a *Agent) Shutdown() {
 	close(a.done)
+	if r := a.reconcile.Load(); r != nil {
+		r.Stop()
+	}
+	if a.pool != nil {
+		a.pool.Shutdown()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	for _, s := range a.http {

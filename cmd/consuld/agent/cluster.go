@@ -31,25 +31,33 @@ func translate(err error) error {
 	return err
 }
 
-// cluster answers leadership questions for the API. With one server the
-// replica-to-address map is this server; gossip fills it in for clusters.
-type cluster struct {
+// leadership answers leadership questions for the API: replica IDs map to
+// servers' RPC addresses (Consul's leader format) through gossip.
+type leadership struct {
 	h        *host.Host
-	selfAddr string // advertised server RPC address, Consul's leader format
+	selfAddr string                   // advertised server RPC address
+	servers  func() map[uint64]string // replica ID -> server RPC address (nil: none)
 }
 
-func (c cluster) LeaderAddr() (string, bool) {
+func (c leadership) addr(id uint64) string {
+	if id == c.h.ReplicaID() {
+		return c.selfAddr
+	}
+	if c.servers != nil {
+		return c.servers()[id]
+	}
+	return ""
+}
+
+func (c leadership) LeaderAddr() (string, bool) {
 	id, ok := c.h.Leader(events.ShardKV)
 	if !ok {
 		return "", false
 	}
-	if id == c.h.ReplicaID() {
-		return c.selfAddr, true
-	}
-	return "", true
+	return c.addr(id), true
 }
 
-func (c cluster) Peers(ctx context.Context) ([]string, error) {
+func (c leadership) Peers(ctx context.Context) ([]string, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	m, err := c.h.Members(ctx, events.ShardKV)
@@ -58,8 +66,8 @@ func (c cluster) Peers(ctx context.Context) ([]string, error) {
 	}
 	var out []string
 	for id := range m {
-		if id == c.h.ReplicaID() {
-			out = append(out, c.selfAddr)
+		if a := c.addr(id); a != "" {
+			out = append(out, a)
 		}
 	}
 	slices.Sort(out)
@@ -67,4 +75,4 @@ func (c cluster) Peers(ctx context.Context) ([]string, error) {
 }
 
 // LastContact is 0 on the leader and on a single server.
-func (c cluster) LastContact() time.Duration { return 0 }
+func (c leadership) LastContact() time.Duration { return 0 }

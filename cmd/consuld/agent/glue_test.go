@@ -44,7 +44,7 @@ func glueWith(t *testing.T, o actorkv.Options) (*actors.Client, *actorkv.Router)
 	t.Cleanup(sys.Shutdown)
 	r := actorkv.NewRouter(sys, func() actorkv.View { return h.KV().Current() }, raft{h}, o)
 	sink.set(events.ShardKV, r)
-	return actors.NewClient(r, raft{h}, cluster{h: h, selfAddr: "127.0.0.1:8300"}, 1024), r
+	return actors.NewClient(r, raft{h}, leadership{h: h, selfAddr: "127.0.0.1:8300"}, 1024), r
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
