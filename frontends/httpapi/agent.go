@@ -229,10 +229,6 @@ func (a *API) agentSelf(c echo.Context) (any, *actors.Meta, error) {
 	}, nil, nil
 }
 
-func (a *API) agentMembers(c echo.Context) (any, *actors.Meta, error) {
-	return []any{a.member()}, nil, nil
-}
-
 // member is this agent as a LAN gossip member (gossip arrives with
 // clustering; until then the agent is the only member).
 func (a *API) member() map[string]any {

@@ -21,6 +21,8 @@ type Options struct {
 	Reload func() error
 	// Gauges adds the agent's own gauges to /v1/agent/metrics.
 	Gauges func() map[string]float64
+	// Cluster is the gossip membership (nil: this agent alone).
+	Cluster Cluster
 	// UI serves the web UI at /ui/ (ui_config.enabled; on in -dev).
 	UI bool
 }

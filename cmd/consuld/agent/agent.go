@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -51,6 +52,8 @@ type Agent struct {
 	// Client exists; gossip events poke it).
 	reconcile atomic.Pointer[cluster.Reconcile]
 	done      chan struct{}
+	left      chan struct{} // closed after a graceful leave: Run exits
+	leaveOnce sync.Once
 }
 
 // serverAddrs maps servers' replica IDs to their RPC addresses, from
@@ -101,15 +104,21 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
-	for s := range sig {
-		log.Info("caught signal", "signal", s.String())
-		if s == syscall.SIGHUP {
-			if err := a.Reload(); err != nil {
-				log.Error("reload failed; keeping the previous configuration", "error", err)
+wait:
+	for {
+		select {
+		case s := <-sig:
+			log.Info("caught signal", "signal", s.String())
+			if s == syscall.SIGHUP {
+				if err := a.Reload(); err != nil {
+					log.Error("reload failed; keeping the previous configuration", "error", err)
+				}
+				continue
 			}
-			continue
+			break wait
+		case <-a.left:
+			break wait
 		}
-		break
 	}
 	a.Shutdown()
 	log.Info("shutdown complete")
@@ -133,7 +142,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	if banner != nil {
 		printBanner(banner, c, id, ip, c.Ports.HTTP)
 	}
-	a := &Agent{cfg: c, log: log, done: make(chan struct{})}
+	a := &Agent{cfg: c, log: log, done: make(chan struct{}), left: make(chan struct{})}
 	rid := replicaID(id)
 	hc := host.Config{
 		RaftAddress:       hostPort(ip, c.Ports.Raft),
@@ -187,7 +196,11 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 			poolMembers{a}, raftMembership{a.host}, memberCatalog{c: client, h: a.host, dc: c.Datacenter}))
 	}
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
-	api := httpapi.New(client, httpapi.Options{Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
+	var members httpapi.Cluster
+	if a.pool != nil {
+		members = apiCluster{a}
+	}
+	api := httpapi.New(client, httpapi.Options{Cluster: members, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
 		Gauges: func() map[string]float64 {
 			return map[string]float64{
 				"consuld.kv.applied_index":      float64(a.host.KV().Current().Applied()),

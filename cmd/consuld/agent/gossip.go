@@ -17,6 +17,7 @@ import (
 	"github.com/consuld/consuld/cmd/consuld/cli"
 	"github.com/consuld/consuld/cmd/consuld/config"
 	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/frontends/httpapi"
 	"github.com/consuld/consuld/fsm/host"
 	"github.com/consuld/consuld/transport/gossip"
 )
@@ -297,4 +298,35 @@ func reconcileInterval(c *config.Config) time.Duration {
 		return 200 * time.Millisecond
 	}
 	return time.Second
+}
+
+// apiCluster is the HTTP API's view of membership.
+type apiCluster struct{ a *Agent }
+
+func (c apiCluster) Members() []httpapi.Member {
+	var out []httpapi.Member
+	for _, m := range c.a.pool.Members() {
+		out = append(out, httpapi.Member{Name: m.Name, Addr: m.Addr.String(), Port: m.Port, Status: int(m.Status),
+			Server: m.Meta.IsServer(), DC: m.Meta.DC, ID: m.Meta.ID, ServerPort: m.Meta.Port})
+	}
+	return out
+}
+
+func (c apiCluster) Join(addrs []string) (int, error) { return c.a.pool.Join(addrs) }
+
+// Leave leaves the pool gracefully and then stops the agent, as Consul's
+// /v1/agent/leave does.
+func (c apiCluster) Leave() error {
+	c.a.log.Info("agent: Gracefully shutting down agent...")
+	err := c.a.pool.Leave(5 * time.Second)
+	c.a.leaveOnce.Do(func() { close(c.a.left) })
+	return err
+}
+
+func (c apiCluster) ForceLeave(node string) bool {
+	ok := c.a.pool.ForceLeave(node)
+	if r := c.a.reconcile.Load(); ok && r != nil {
+		r.Poke()
+	}
+	return ok
 }

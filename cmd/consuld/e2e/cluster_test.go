@@ -1,0 +1,220 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/consul/api"
+)
+
+// cluster is a set of server processes on their own loopback addresses.
+type cluster struct {
+	t       *testing.T
+	servers []*agent
+	ips     []string
+	serf    []int
+}
+
+// startServer starts one server bound to ip; it joins join (host:port of a
+// gossip listener) when given. extra are more agent arguments.
+func startServer(t *testing.T, ip, name, dataDir string, expect int, join string, extra ...string) (*agent, int) {
+	t.Helper()
+	p := freePorts(t, 6)
+	cfg := filepath.Join(t.TempDir(), "ports.json")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf(`{"ports": {"raft": %d}}`, p[5])), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"agent", "-server", "-bootstrap-expect", fmt.Sprint(expect), "-data-dir", dataDir, "-node", name,
+		"-bind", ip, "-client", ip, "-http-port", fmt.Sprint(p[0]), "-server-port", fmt.Sprint(p[1]),
+		"-serf-lan-port", fmt.Sprint(p[2]), "-serf-wan-port", fmt.Sprint(p[3]), "-dns-port", fmt.Sprint(p[4]),
+		"-config-file", cfg}
+	if join != "" {
+		args = append(args, "-retry-join", join, "-retry-interval", "200ms")
+	}
+	a := &agent{t: t, args: append(args, extra...), HTTP: fmt.Sprintf("%s:%d", ip, p[0]), DNS: fmt.Sprintf("%s:%d", ip, p[4]),
+		Server: p[1], dataDir: dataDir}
+	a.startNoWait()
+	return a, p[2]
+}
+
+// startNoWait starts the process; readiness is the caller's to wait for
+// (a server of a forming cluster has no leader until the others come).
+func (a *agent) startNoWait() {
+	a.t.Helper()
+	a.out = &syncBuffer{}
+	a.exited = make(chan struct{})
+	cmd := a.command()
+	if err := cmd.Start(); err != nil {
+		a.t.Fatal(err)
+	}
+	a.cmd = cmd
+	go func() { cmd.Wait(); close(a.exited) }()
+	a.t.Cleanup(func() { a.kill() })
+}
+
+// startCluster starts n servers with bootstrap_expect n on ips, all
+// retry-joining the first, and waits until every one reports the same
+// leader.
+func startCluster(t *testing.T, ips []string, extra ...string) *cluster {
+	c := &cluster{t: t, ips: ips}
+	first, serf := startServer(t, ips[0], "s1", t.TempDir(), len(ips), "", extra...)
+	c.servers, c.serf = append(c.servers, first), append(c.serf, serf)
+	joinAddr := fmt.Sprintf("%s:%d", ips[0], serf)
+	for i, ip := range ips[1:] {
+		s, serf := startServer(t, ip, fmt.Sprintf("s%d", i+2), t.TempDir(), len(ips), joinAddr, extra...)
+		c.servers, c.serf = append(c.servers, s), append(c.serf, serf)
+	}
+	c.waitLeader(c.servers...)
+	return c
+}
+
+// waitLeader polls until every given server names the same, non-empty
+// leader, and returns it.
+func (c *cluster) waitLeader(servers ...*agent) string {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		leaders := map[string]bool{}
+		for _, s := range servers {
+			l, err := s.client().Status().Leader()
+			if err != nil || l == "" {
+				leaders[""] = true
+				break
+			}
+			leaders[l] = true
+		}
+		if len(leaders) == 1 && !leaders[""] {
+			for l := range leaders {
+				return l
+			}
+		}
+		<-time.After(50 * time.Millisecond)
+	}
+	for _, s := range servers {
+		c.t.Logf("--- %s log:\n%s", s.HTTP, tail(s.out.String(), 40))
+	}
+	c.t.Fatal("no common leader in 30s")
+	return ""
+}
+
+// byServerAddr finds the server whose RPC address is addr ("ip:port").
+func (c *cluster) byServerAddr(addr string) int {
+	for i, s := range c.servers {
+		if fmt.Sprintf("%s:%d", c.ips[i], s.Server) == addr {
+			return i
+		}
+	}
+	c.t.Fatalf("no server at %s", addr)
+	return -1
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", within, what)
+		}
+		<-time.After(50 * time.Millisecond)
+	}
+}
+
+// TestClusterBootstrapAndFailover: three servers bootstrap from gossip,
+// replicate writes, survive kill -9 of the leader (a new leader, writes
+// resume, nothing acknowledged is lost), mark the dead node's serfHealth
+// critical (its services leave ?passing), and take the old leader back
+// as a follower with its data when it restarts.
+func TestClusterBootstrapAndFailover(t *testing.T) {
+	c := startCluster(t, []string{"127.0.0.2", "127.0.0.3", "127.0.0.4"})
+	for _, s := range c.servers {
+		peers, err := s.client().Status().Peers()
+		if err != nil || len(peers) != 3 {
+			t.Fatalf("peers from %s: %v %v", s.HTTP, peers, err)
+		}
+	}
+	members, err := c.servers[1].client().Agent().Members(false)
+	if err != nil || len(members) != 3 {
+		t.Fatalf("members: %d %v", len(members), err)
+	}
+	// A write through one server is read (linearizably) through another.
+	if _, err := c.servers[1].client().KV().Put(&api.KVPair{Key: "k", Value: []byte("v1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p, _, err := c.servers[2].client().KV().Get("k", nil); err != nil || p == nil || string(p.Value) != "v1" {
+		t.Fatalf("read on another server: %v %v", p, err)
+	}
+	leader := c.waitLeader(c.servers...)
+	li := c.byServerAddr(leader)
+	// A service on the leader's node, to see it leave ?passing.
+	if _, err := c.servers[li].client().Catalog().Register(&api.CatalogRegistration{Node: fmt.Sprintf("s%d", li+1), Address: c.ips[li],
+		SkipNodeUpdate: true, Service: &api.AgentService{ID: "web", Service: "web", Port: 80}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	var rest []*agent
+	for i, s := range c.servers {
+		if i != li {
+			rest = append(rest, s)
+		}
+	}
+	c.servers[li].kill()
+	killed := time.Now()
+	var wrote time.Duration
+	eventually(t, "a write after the leader died", 30*time.Second, func() bool {
+		_, err := rest[0].client().KV().Put(&api.KVPair{Key: "k", Value: []byte("v2")}, nil)
+		wrote = time.Since(killed)
+		return err == nil
+	})
+	t.Logf("first write %s after kill -9 of the leader", wrote)
+	newLeader := c.waitLeader(rest...)
+	if newLeader == leader {
+		t.Fatalf("leader still %s", leader)
+	}
+	node := fmt.Sprintf("s%d", li+1)
+	eventually(t, "serfHealth critical on the dead node", 30*time.Second, func() bool {
+		checks, _, err := rest[0].client().Health().Node(node, nil)
+		for _, ch := range checks {
+			if err == nil && ch.CheckID == "serfHealth" && ch.Status == "critical" {
+				return true
+			}
+		}
+		return false
+	})
+	if entries, _, err := rest[1].client().Health().Service("web", "", true, nil); err != nil || len(entries) != 0 {
+		t.Errorf("web on the dead node still passing: %d %v", len(entries), err)
+	}
+	// The old leader comes back as a follower with every write.
+	c.servers[li].startNoWait()
+	c.waitLeader(c.servers...)
+	eventually(t, "the restarted server to catch up", 30*time.Second, func() bool {
+		p, _, err := c.servers[li].client().KV().Get("k", nil)
+		return err == nil && p != nil && string(p.Value) == "v2"
+	})
+	eventually(t, "serfHealth passing again", 30*time.Second, func() bool {
+		checks, _, _ := rest[0].client().Health().Node(node, nil)
+		for _, ch := range checks {
+			if ch.CheckID == "serfHealth" && ch.Status == "passing" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func (a *agent) command() *exec.Cmd {
+	cmd := exec.Command(binary, a.args...)
+	cmd.Stdout, cmd.Stderr = a.out, a.out
+	return cmd
+}
