@@ -23,6 +23,8 @@ type Options struct {
 	Gauges func() map[string]float64
 	// Cluster is the gossip membership (nil: this agent alone).
 	Cluster Cluster
+	// Operator is the Raft administration (/v1/operator/raft/*).
+	Operator Operator
 	// UI serves the web UI at /ui/ (ui_config.enabled; on in -dev).
 	UI bool
 }

@@ -200,7 +200,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	if a.pool != nil {
 		members = apiCluster{a}
 	}
-	api := httpapi.New(client, httpapi.Options{Cluster: members, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
+	api := httpapi.New(client, httpapi.Options{Cluster: members, Operator: operator{a}, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
 		Gauges: func() map[string]float64 {
 			return map[string]float64{
 				"consuld.kv.applied_index":      float64(a.host.KV().Current().Applied()),

@@ -96,7 +96,8 @@ func (c *cluster) waitLeader(servers ...*agent) string {
 		<-time.After(50 * time.Millisecond)
 	}
 	for _, s := range servers {
-		c.t.Logf("--- %s log:\n%s", s.HTTP, tail(s.out.String(), 40))
+		l, err := s.client().Status().Leader()
+		c.t.Logf("--- %s says leader %q (%v); log:\n%s", s.HTTP, l, err, tail(s.out.String(), 40))
 	}
 	c.t.Fatal("no common leader in 30s")
 	return ""
@@ -217,4 +218,27 @@ func (a *agent) command() *exec.Cmd {
 	cmd := exec.Command(binary, a.args...)
 	cmd.Stdout, cmd.Stderr = a.out, a.out
 	return cmd
+}
+
+// TestClusterGossipKey: an agent with the wrong gossip key cannot join an
+// encrypted pool; one with the right key can.
+func TestClusterGossipKey(t *testing.T) {
+	const k1, k2 = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=", "cg8StVXbQJ0gPvMd9o7yrg1kxI4VCLZpZqgJ1N7ZKHE="
+	s1, serf := startServer(t, "127.0.0.9", "s1", t.TempDir(), 1, "", "-encrypt", k1)
+	c := &cluster{t: t, servers: []*agent{s1}, ips: []string{"127.0.0.9"}}
+	c.waitLeader(s1)
+	join := fmt.Sprintf("127.0.0.9:%d", serf)
+	bad, _ := startServer(t, "127.0.0.10", "intruder", t.TempDir(), 2, join, "-encrypt", k2)
+	eventually(t, "the intruder's join attempt", 20*time.Second, func() bool {
+		return strings.Contains(bad.out.String(), "Join cluster failed")
+	})
+	if ms, _ := s1.client().Agent().Members(false); len(ms) != 1 {
+		t.Fatalf("a member with the wrong key joined: %d members", len(ms))
+	}
+	good, _ := startServer(t, "127.0.0.11", "s2", t.TempDir(), 2, join, "-encrypt", k1)
+	eventually(t, "the agent with the right key to join", 20*time.Second, func() bool {
+		ms, _ := s1.client().Agent().Members(false)
+		return len(ms) == 2
+	})
+	_ = good
 }
