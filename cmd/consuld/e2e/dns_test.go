@@ -76,7 +76,7 @@ func TestDNS(t *testing.T) {
 		register(t, c, &api.CatalogRegistration{Node: node, Address: fmt.Sprintf("10.0.0.%d", i), NodeMeta: map[string]string{"rack": "r" + fmt.Sprint(i)},
 			Service: &api.AgentService{ID: "web1", Service: "web", Port: 8000 + i, Tags: []string{[]string{"primary", "secondary", "primary"}[i-1]},
 				Weights: api.AgentWeights{Passing: 1, Warning: 1}},
-			Check:   check(node, "web-check", "web1", status)})
+			Check: check(node, "web-check", "web1", status)})
 	}
 	register(t, c, &api.CatalogRegistration{Node: "n1", Address: "10.0.0.1",
 		Service: &api.AgentService{ID: "db", Service: "db", Address: "10.9.9.9", Port: 5432}})
