@@ -221,12 +221,24 @@ func worse(a, b string) string {
 
 func (a *API) agentSelf(c echo.Context) (any, *actors.Meta, error) {
 	s := a.opts.Self
-	return map[string]any{
+	member := a.member()
+	if a.opts.Cluster != nil {
+		for _, m := range a.opts.Cluster.Members() {
+			if m.Name == s.NodeName {
+				member = a.memberJSON(m)
+			}
+		}
+	}
+	out := map[string]any{
 		"Config": map[string]any{"Datacenter": a.opts.Datacenter, "PrimaryDatacenter": a.opts.Datacenter, "NodeName": s.NodeName,
 			"NodeID": s.NodeID, "Server": s.Server, "Revision": s.Revision, "Version": s.Version},
-		"Member": a.member(),
+		"Member": member,
 		"Meta":   map[string]string{"consul-network-segment": "", "consul-version": s.Version},
-	}, nil, nil
+	}
+	if a.opts.Stats != nil {
+		out["Stats"] = a.opts.Stats()
+	}
+	return out, nil, nil
 }
 
 // member is this agent as a LAN gossip member (gossip arrives with

@@ -25,6 +25,9 @@ type Options struct {
 	Cluster Cluster
 	// Operator is the Raft administration (/v1/operator/raft/*).
 	Operator Operator
+	// Stats fills /v1/agent/self's Stats (what `consul info` prints):
+	// section -> key -> value.
+	Stats func() map[string]map[string]string
 	// UI serves the web UI at /ui/ (ui_config.enabled; on in -dev).
 	UI bool
 }
