@@ -30,6 +30,12 @@ type Config struct {
 	// Fast shortens probe and gossip intervals (tests, -dev): failures
 	// are seen in about a second instead of several.
 	Fast bool
+	// SnapshotPath keeps the addresses of the members last seen alive
+	// ("": none); see Previous.
+	SnapshotPath string
+	// ReconnectInterval is how often a failed member is retried (default
+	// 10s, 1s with Fast).
+	ReconnectInterval time.Duration
 	// LogOutput receives memberlist's log lines (nil: discarded).
 	LogOutput io.Writer
 	// OnEvent receives membership events, in order, on one goroutine.
@@ -96,6 +102,14 @@ func Start(cfg Config) (*Pool, error) {
 		return nil, fmt.Errorf("gossip: listen on %s: %w", net.JoinHostPort(cfg.BindAddr, strconv.Itoa(cfg.BindPort)), err)
 	}
 	p.ml = ml
+	every := p.cfg.ReconnectInterval
+	if every <= 0 {
+		every = 10 * time.Second
+		if cfg.Fast {
+			every = time.Second
+		}
+	}
+	go p.reconnectLoop(every)
 	return p, nil
 }
 
@@ -288,5 +302,8 @@ func (p *Pool) record(n *memberlist.Node, kind EventKind) {
 	m.Addr, m.Port, m.Meta, m.Status = slices.Clone(n.Addr), int(n.Port), meta, st
 	ev := Event{Kind: kind, Member: *m}
 	p.mu.Unlock()
+	if kind == EventJoin || kind == EventLeave {
+		p.saveSnapshot()
+	}
 	p.emit(ev)
 }

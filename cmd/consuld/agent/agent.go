@@ -34,6 +34,7 @@ import (
 	"github.com/consuld/consuld/frontends/httpapi"
 	"github.com/consuld/consuld/fsm/host"
 	"github.com/consuld/consuld/transport/gossip"
+	"github.com/consuld/consuld/transport/keyring"
 )
 
 // Agent is one running consuld server.
@@ -48,6 +49,8 @@ type Agent struct {
 	addrs []net.Addr
 	dns   *dns.Server
 	pool  *gossip.Pool
+	// keyring is the gossip keyring (nil: gossip not encrypted).
+	keyring *keyring.Keyring
 	// reconcile is the leader's membership reconciler (set once the
 	// Client exists; gossip events poke it).
 	reconcile atomic.Pointer[cluster.Reconcile]
@@ -214,7 +217,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		a.Shutdown()
 		return nil, err
 	}
-	if err := a.serveHTTPS(api); err != nil { // TEMP-TLS-HELPER
+	if err := a.serveHTTPS(api); err != nil {
 		a.Shutdown()
 		return nil, err
 	}

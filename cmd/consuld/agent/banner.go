@@ -24,7 +24,7 @@ func printBanner(w io.Writer, c *config.Config, id, clusterIP string, httpPort i
 		strings.Join(clientIPs(c, c.Addresses.HTTP), " "), httpPort, c.Ports.DNS))
 	line("Cluster Addr", fmt.Sprintf("%s (LAN: %d, WAN: %d)", clusterIP, c.Ports.SerfLAN, c.Ports.SerfWAN))
 	line("Raft Addr", hostPort(clusterIP, c.Ports.Raft))
-	line("Gossip Encryption", "false")
+	line("Gossip Encryption", fmt.Sprint(c.Encrypt != ""))
 	line("ACL Enabled", "false")
 	line("ACL Default Policy", "allow")
 	fmt.Fprintln(w)

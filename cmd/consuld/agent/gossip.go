@@ -2,11 +2,11 @@ package agent
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"maps"
 	"net"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -20,6 +20,7 @@ import (
 	"github.com/consuld/consuld/frontends/httpapi"
 	"github.com/consuld/consuld/fsm/host"
 	"github.com/consuld/consuld/transport/gossip"
+	"github.com/consuld/consuld/transport/keyring"
 )
 
 // replicaID is a server's Raft replica ID in every shard: a hash of its node
@@ -40,21 +41,28 @@ func (a *Agent) startGossip(id, ip string, rid uint64) error {
 	if c.Ports.SerfLAN < 0 {
 		return nil
 	}
-	var keys [][]byte
-	if c.Encrypt != "" {
-		k, err := base64.StdEncoding.DecodeString(c.Encrypt)
-		if err != nil {
-			return fmt.Errorf("agent: encrypt: %w", err)
-		}
-		keys = [][]byte{k}
+	// The keyring file in the data dir wins over encrypt once it exists,
+	// as in Consul.
+	kr, loaded, err := keyring.Load(c.DataDir, c.Encrypt)
+	if err != nil {
+		return fmt.Errorf("agent: gossip keyring: %w", err)
 	}
+	if loaded == keyring.FromFileEncryptIgnored {
+		a.log.Warn("agent: the keyring file in the data dir does not hold the encrypt key; the keyring file is used", "file", keyring.Path(c.DataDir))
+	}
+	var keys [][]byte
+	if kr != nil {
+		keys = kr.Keys()
+	}
+	a.keyring = kr
 	meta := gossip.Meta{Role: gossip.RoleClient, DC: c.Datacenter, ID: id, Build: cli.ConsulVersion}
 	if c.Server {
 		meta.Role, meta.Port, meta.Raft, meta.ReplicaID, meta.Expect = gossip.RoleServer, c.Ports.Server, hostPort(ip, c.Ports.Raft), rid, c.BootstrapExpect
 	}
 	pool, err := gossip.Start(gossip.Config{Name: c.NodeName, BindAddr: bindIP(c), BindPort: c.Ports.SerfLAN,
-		AdvertiseAddr: ip, Meta: meta, Keys: keys, VerifyIncoming: true, VerifyOutgoing: true, Fast: c.DevMode,
-		LogOutput: a.log.Named("memberlist").StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}), OnEvent: a.gossipEvent})
+		AdvertiseAddr: ip, Meta: meta, Keys: keys, VerifyIncoming: c.EncryptVerifyIncoming, VerifyOutgoing: c.EncryptVerifyOutgoing, Fast: c.DevMode,
+		SnapshotPath: snapshotPath(c.DataDir),
+		LogOutput:    a.log.Named("memberlist").StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}), OnEvent: a.gossipEvent})
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
@@ -69,7 +77,22 @@ func (a *Agent) startGossip(id, ip string, rid uint64) error {
 	if len(c.RetryJoin) > 0 {
 		go a.retryJoin(c.RetryJoin)
 	}
+	if prev := pool.Previous(); len(prev) > 0 {
+		go func() {
+			if n, err := pool.Join(prev); err == nil {
+				a.log.Info("agent: rejoined the members of the last run", "number_of_nodes", n)
+			}
+		}()
+	}
 	return nil
+}
+
+// snapshotPath is where the gossip pool keeps its members' addresses.
+func snapshotPath(dataDir string) string {
+	if dataDir == "" {
+		return ""
+	}
+	return filepath.Join(dataDir, "serf", "members.json")
 }
 
 // retryJoin joins addrs until one answers (retry_interval, retry_max).

@@ -43,13 +43,21 @@ func TestParseRoute(t *testing.T) {
 func TestRunDispatch(t *testing.T) {
 	listing := "Usage: consul [--version] [--help] <command> [<args>]\n\n" +
 		"Available commands are:\n" +
-		"    agent       Runs a Consul agent\n" +
-		"    catalog     Interact with the catalog\n" +
-		"    kv          Interact with the key-value store\n" +
-		"    reload      Triggers the agent to reload configuration files\n" +
-		"    services    Interact with services\n" +
-		"    validate    Validate config files/directories\n" +
-		"    version     Prints the Consul version\n\n"
+		"    agent          Runs a Consul agent\n" +
+		"    catalog        Interact with the catalog\n" +
+		"    force-leave    Forces a member of the cluster to enter the \"left\" state\n" +
+		"    info           Provides debugging information for operators.\n" +
+		"    join           Tell Consul agent to join cluster\n" +
+		"    keygen         Generates a new encryption key\n" +
+		"    kv             Interact with the key-value store\n" +
+		"    leave          Gracefully leaves the Consul cluster and shuts down\n" +
+		"    members        Lists the members of a Consul cluster\n" +
+		"    operator       Provides cluster-level tools for Consul operators\n" +
+		"    reload         Triggers the agent to reload configuration files\n" +
+		"    services       Interact with services\n" +
+		"    tls            Builtin helpers for creating CAs and certificates\n" +
+		"    validate       Validate config files/directories\n" +
+		"    version        Prints the Consul version\n\n"
 	kvHelp := commandHelp(commandTable(), "kv", kvCmd{}.help())
 	catalogHelp := commandHelp(commandTable(), "catalog", catalogCmd{}.help())
 	servicesHelp := commandHelp(commandTable(), "services", servicesCmd{}.help())

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/consuld/consuld/transport/tlsutil"
+)
 
 // Config is the merged, validated agent configuration.
 type Config struct {
@@ -50,9 +54,22 @@ type Config struct {
 	RetryInterval time.Duration
 	RetryMax      int // 0 retries forever
 
-	// Encrypt is the gossip key (base64, 16/24/32 bytes), recorded but not
-	// used yet.
+	// Encrypt is the gossip key (base64, 16/24/32 bytes): it seeds the
+	// keyring in data_dir/serf/local.keyring, which wins once it exists.
 	Encrypt string
+	// EncryptVerifyIncoming and EncryptVerifyOutgoing are Consul's
+	// switches for turning gossip encryption on in a running cluster
+	// (both true by default): off, the agent accepts, or sends,
+	// unencrypted gossip.
+	EncryptVerifyIncoming, EncryptVerifyOutgoing bool
+
+	// TLS is the effective TLS of each listener (internal RPC and Raft,
+	// HTTPS), from the tls block and the legacy top-level keys with
+	// tls.defaults applied (tlsconfig.go).
+	TLS tlsutil.Config
+	// tlsIn is the TLS settings as the sources gave them; resolveTLS
+	// turns it into TLS.
+	tlsIn tlsInput
 
 	// Services and Checks are the service definitions and the standalone
 	// check definitions of every source, in load order (definitions

@@ -1,6 +1,11 @@
 package config
 
-import "time"
+import (
+	"crypto/tls"
+	"time"
+
+	"github.com/consuld/consuld/transport/tlsutil"
+)
 
 // defaults returns Consul's built-in agent defaults plus consuld's own.
 func defaults() *Config {
@@ -25,9 +30,16 @@ func defaults() *Config {
 			TxnMaxReqLen:          512 * 1024,
 			HTTPMaxConnsPerClient: 200,
 		},
-		RaftMultiplier: 1,
-		RetryInterval:  30 * time.Second,
-		DNS:            dnsDefaults(),
+		RaftMultiplier:        1,
+		RetryInterval:         30 * time.Second,
+		DNS:                   dnsDefaults(),
+		EncryptVerifyIncoming: true,
+		EncryptVerifyOutgoing: true,
+		TLS: tlsutil.Config{
+			InternalRPC: tlsutil.Settings{MinVersion: tls.VersionTLS12},
+			HTTPS:       tlsutil.Settings{MinVersion: tls.VersionTLS12},
+			ServerName:  "server.dc1.consul",
+		},
 	}
 }
 

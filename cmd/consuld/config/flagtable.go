@@ -22,7 +22,7 @@ var flagTable = []flagDef{
 	{"bind", "bind_addr", "Address for cluster communication.", func(f *Flags) any { return &f.BindAddr }},
 	{"advertise", "advertise_addr", "Address advertised to other nodes.", func(f *Flags) any { return &f.AdvertiseAddr }},
 	{"client", "client_addr", "Address(es) for the HTTP and DNS listeners.", func(f *Flags) any { return &f.ClientAddr }},
-	{"encrypt", "encrypt", "Gossip encryption key (recorded, not used yet).", func(f *Flags) any { return &f.Encrypt }},
+	{"encrypt", "encrypt", "Gossip encryption key (base64, 16, 24 or 32 bytes; consuld keygen makes one).", func(f *Flags) any { return &f.Encrypt }},
 	{"http-port", "ports.http", "HTTP API port (-1 disables).", func(f *Flags) any { return &f.HTTPPort }},
 	{"https-port", "ports.https", "HTTPS API port (-1 disables).", func(f *Flags) any { return &f.HTTPSPort }},
 	{"dns-port", "ports.dns", "DNS port (-1 disables).", func(f *Flags) any { return &f.DNSPort }},

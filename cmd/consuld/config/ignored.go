@@ -1,9 +1,6 @@
 package config
 
-import (
-	"encoding/base64"
-	"fmt"
-)
+import "fmt"
 
 // keepFunc records the raw value of an ignored key for later work; nil
 // means the value is dropped. The value is never nil.
@@ -41,9 +38,6 @@ var ignoredKeys = map[string]keepFunc{
 	"auto_encrypt":                            nil,
 	"auto_reload_config":                      nil,
 	"autopilot":                               nil,
-	"ca_file":                                 nil,
-	"ca_path":                                 nil,
-	"cert_file":                               nil,
 	"check_output_max_size":                   nil,
 	"check_update_interval":                   nil,
 	"cloud":                                   nil,
@@ -62,14 +56,10 @@ var ignoredKeys = map[string]keepFunc{
 	"enable_agent_tls_for_checks":             nil,
 	"enable_central_service_config":           nil,
 	"enable_syslog":                           nil,
-	"encrypt":                                 keepEncrypt,
-	"encrypt_verify_incoming":                 nil,
-	"encrypt_verify_outgoing":                 nil,
 	"experiments":                             nil,
 	"gossip_lan":                              nil,
 	"gossip_wan":                              nil,
 	"http_config":                             nil,
-	"key_file":                                nil,
 	"leave_on_terminate":                      nil,
 	"license_path":                            nil,
 	"limits.https_handshake_timeout":          nil,
@@ -132,9 +122,7 @@ var ignoredKeys = map[string]keepFunc{
 	"start_join_wan":                          nil,
 	"syslog_facility":                         nil,
 	"telemetry":                               nil,
-	"tls":                                     nil,
 	"tls_cipher_suites":                       nil,
-	"tls_min_version":                         nil,
 	"tls_prefer_server_cipher_suites":         nil,
 	"translate_wan_addrs":                     nil,
 	"ui_config.content_path":                  nil,
@@ -148,14 +136,21 @@ var ignoredKeys = map[string]keepFunc{
 	"ui_dir":                                  nil,
 	"unix_sockets":                            nil,
 	"use_streaming_backend":                   nil,
-	"verify_incoming":                         nil,
-	"verify_incoming_https":                   nil,
-	"verify_incoming_rpc":                     nil,
-	"verify_outgoing":                         nil,
-	"verify_server_hostname":                  nil,
 	"version":                                 nil, // written by consul/sdk/testutil
 	"watches":                                 nil,
 	"xds":                                     nil,
+
+	// The tls block is implemented (tlsconfig.go) but for gRPC, cipher
+	// suites and auto-encrypt certificates.
+	"tls.grpc":                            nil,
+	"tls.defaults.tls_cipher_suites":      nil,
+	"tls.internal_rpc.tls_cipher_suites":  nil,
+	"tls.https.tls_cipher_suites":         nil,
+	"tls.defaults.verify_server_hostname": nil, // only tls.internal_rpc's applies
+	"tls.https.verify_server_hostname":    nil,
+	"tls.defaults.use_auto_cert":          nil,
+	"tls.internal_rpc.use_auto_cert":      nil,
+	"tls.https.use_auto_cert":             nil,
 
 	// connect.enabled and connect.ca_config are implemented (schema).
 	"connect.ca_provider":                        nil,
@@ -165,25 +160,4 @@ var ignoredKeys = map[string]keepFunc{
 
 func ignoredWarning(key string) string {
 	return fmt.Sprintf("config: key %q is not supported yet and is ignored", key)
-}
-
-// keepEncrypt records the gossip key after checking it decodes to an
-// AES-128/192/256 key, so a typo fails now rather than when gossip
-// encryption lands.
-func keepEncrypt(c *Config, v any) error {
-	s, err := asString(v)
-	if err != nil {
-		return err
-	}
-	if s != "" {
-		k, err := base64.StdEncoding.DecodeString(s)
-		if err != nil {
-			return valueProblem("invalid key: not base64")
-		}
-		if n := len(k); n != 16 && n != 24 && n != 32 {
-			return valueProblem("invalid key: decodes to %d bytes, want 16, 24 or 32", n)
-		}
-	}
-	c.Encrypt = s
-	return nil
 }

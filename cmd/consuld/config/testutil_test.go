@@ -64,7 +64,7 @@ func TestConsulTestutilConfigLoads(t *testing.T) {
 		t.Errorf("retry_join %q", c.RetryJoin)
 	}
 	for _, key := range []string{"node_meta", "disable_update_check", "acl", "peering", "autopilot",
-		"version", "encrypt", "skip_leave_on_interrupt", "raft_protocol"} {
+		"version", "skip_leave_on_interrupt", "raft_protocol"} {
 		if !containsSub(warns, `key "`+key+`" is not supported yet`) {
 			t.Errorf("no warning for %q in\n%s", key, strings.Join(warns, "\n"))
 		}

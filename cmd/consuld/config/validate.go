@@ -110,6 +110,13 @@ func validate(c *Config, requireDataDir bool) ([]string, error) {
 	if c.DNS.AltDomain != "" && c.DNS.AltDomain == c.DNS.Domain {
 		return nil, mergedError("alt_domain", "alt_domain %q must differ from domain", c.DNS.AltDomain)
 	}
+	tlsWarn, err := resolveTLS(c)
+	if err != nil {
+		return nil, err
+	}
+	if tlsWarn != "" {
+		warns = append(warns, tlsWarn)
+	}
 	if c.NodeName != "" && !validNodeName.MatchString(c.NodeName) {
 		warns = append(warns, fmt.Sprintf("config: node name %q will not be discoverable via DNS: use only letters, digits and - (at most 63)", c.NodeName))
 	}

@@ -71,7 +71,7 @@ func TestKeptRawValues(t *testing.T) {
 		t.Errorf("encrypt %q checks %#v", c.Encrypt, c.Checks)
 	}
 	c, warns := mustLoad(t, "-config-file", filepath.Join(dir, "a.json"), "-encrypt", "AAAAAAAAAAAAAAAAAAAAAA==")
-	if c.Encrypt != "AAAAAAAAAAAAAAAAAAAAAA==" || !containsSub(warns, `key "encrypt"`) {
+	if c.Encrypt != "AAAAAAAAAAAAAAAAAAAAAA==" || containsSub(warns, `key "encrypt"`) {
 		t.Errorf("flag encrypt %q, warnings %q", c.Encrypt, warns)
 	}
 }

@@ -124,6 +124,8 @@ func tail(s string, n int) string {
 
 func eventually(t *testing.T, what string, within time.Duration, cond func() bool) {
 	t.Helper()
+	start := time.Now()
+	defer func() { t.Logf("%s: %s", what, time.Since(start).Round(time.Millisecond)) }()
 	deadline := time.Now().Add(within)
 	for !cond() {
 		if time.Now().After(deadline) {
@@ -149,6 +151,19 @@ func TestClusterBootstrapAndFailover(t *testing.T) {
 	members, err := c.servers[1].client().Agent().Members(false)
 	if err != nil || len(members) != 3 {
 		t.Fatalf("members: %d %v", len(members), err)
+	}
+	// The CLI, as an operator would use it.
+	out, err := exec.Command(binary, "members", "-http-addr", c.servers[0].HTTP).CombinedOutput()
+	if err != nil || strings.Count(string(out), "alive   server") != 3 {
+		t.Errorf("consuld members:\n%s%v", out, err)
+	}
+	out, err = exec.Command(binary, "operator", "raft", "list-peers", "-http-addr", c.servers[2].HTTP).CombinedOutput()
+	if err != nil || strings.Count(string(out), "leader") != 1 || strings.Count(string(out), "follower") != 2 {
+		t.Errorf("consuld operator raft list-peers:\n%s%v", out, err)
+	}
+	out, err = exec.Command(binary, "info", "-http-addr", c.servers[1].HTTP).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "serf_lan:") || !strings.Contains(string(out), "members = 3") {
+		t.Errorf("consuld info:\n%s%v", out, err)
 	}
 	// A write through one server is read (linearizably) through another.
 	if _, err := c.servers[1].client().KV().Put(&api.KVPair{Key: "k", Value: []byte("v1")}, nil); err != nil {

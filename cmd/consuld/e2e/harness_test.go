@@ -68,6 +68,7 @@ type agent struct {
 	args    []string
 	dataDir string
 	exited  chan struct{}
+	api     *api.Client // cached: one connection pool per agent
 }
 
 type syncBuffer struct {
@@ -169,10 +170,14 @@ func (a *agent) restart() {
 
 func (a *agent) client() *api.Client {
 	a.t.Helper()
+	if a.api != nil {
+		return a.api
+	}
 	c, err := api.NewClient(&api.Config{Address: a.HTTP})
 	if err != nil {
 		a.t.Fatal(err)
 	}
+	a.api = c
 	return c
 }
 
