@@ -160,6 +160,11 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	if c.DataDir != "" {
 		hc.Dir = filepath.Join(c.DataDir, "raft")
 	}
+	// Raft traffic is internal RPC: with a CA, a certificate and either
+	// verify switch, it is mutual TLS (dragonboat needs a CA file).
+	if t := c.TLS.InternalRPC; t.CAFile != "" && t.CertFile != "" && (t.VerifyIncoming || t.VerifyOutgoing) {
+		hc.TLS.CAFile, hc.TLS.CertFile, hc.TLS.KeyFile = t.CAFile, t.CertFile, t.KeyFile
+	}
 	sink := &shardSinks{}
 	a.host, err = host.OpenHost(hc, sink)
 	if err != nil {

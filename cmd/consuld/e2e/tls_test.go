@@ -3,8 +3,10 @@ package e2e
 import (
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/consul/api"
 )
 
 // consuld runs the binary in dir and returns its stdout; a non-zero exit
@@ -115,4 +119,99 @@ func TestHTTPSWithClientCertificates(t *testing.T) {
 			t.Errorf("without a client certificate: %v %s", err, out)
 		}
 	})
+}
+
+// TestRaftMutualTLS: with internal RPC TLS configured, two servers form a
+// cluster over mutual TLS, and the Raft port refuses a peer without a
+// certificate from the CA (plaintext, no certificate, another CA).
+func TestRaftMutualTLS(t *testing.T) {
+	dir, other := t.TempDir(), t.TempDir()
+	// dragonboat's Raft transport checks the peer's IP against the
+	// certificate (ARCHITECTURE.md): server certificates carry the
+	// servers' addresses.
+	consuld(t, dir, "tls", "ca", "create")
+	consuld(t, dir, "tls", "cert", "create", "-server", "-dc", "dc1", "-additional-ipaddress", "127.0.0.12", "-additional-ipaddress", "127.0.0.13")
+	consuld(t, other, "tls", "ca", "create")
+	consuld(t, other, "tls", "cert", "create", "-server", "-dc", "dc1")
+	p := func(n string) string { return filepath.Join(dir, n) }
+	cfg := writeFile(t, "rpc-tls.json", fmt.Sprintf(`{"tls": {"defaults": {"ca_file": %q, "cert_file": %q, "key_file": %q,
+  "verify_incoming": true, "verify_outgoing": true}, "internal_rpc": {"verify_server_hostname": true}}}`,
+		p("consul-agent-ca.pem"), p("dc1-server-consul-0.pem"), p("dc1-server-consul-0-key.pem")))
+	s1, serf := startServer(t, "127.0.0.12", "s1", t.TempDir(), 2, "", "-config-file", cfg)
+	s2, _ := startServer(t, "127.0.0.13", "s2", t.TempDir(), 2, fmt.Sprintf("127.0.0.12:%d", serf), "-config-file", cfg)
+	c := &cluster{t: t, servers: []*agent{s1, s2}, ips: []string{"127.0.0.12", "127.0.0.13"}}
+	c.waitLeader(s1, s2)
+	if _, err := s2.client().KV().Put(&api.KVPair{Key: "k", Value: []byte("over mTLS")}, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	raftAddr := raftAddrOf(t, s1)
+	// Plaintext: the server expects a TLS handshake and hangs up.
+	conn, err := net.DialTimeout("tcp", raftAddr, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.Write([]byte("plaintext raft message\n"))
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := conn.Read(make([]byte, 64)); err == nil && n > 0 && !looksLikeTLSAlert(n) {
+		t.Errorf("plaintext got %d bytes back", n)
+	}
+	conn.Close()
+	caPEM, _ := os.ReadFile(p("consul-agent-ca.pem"))
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	handshake := func(certs []tls.Certificate) error {
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 2 * time.Second}, "tcp", raftAddr, &tls.Config{RootCAs: pool, Certificates: certs, InsecureSkipVerify: true})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		_, err = c.Read(make([]byte, 1)) // TLS 1.3: a refused client cert shows on the first read
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return nil
+		}
+		return err
+	}
+	if err := handshake(nil); err == nil {
+		t.Error("a client without a certificate was accepted")
+	}
+	foreign, err := tls.LoadX509KeyPair(filepath.Join(other, "dc1-server-consul-0.pem"), filepath.Join(other, "dc1-server-consul-0-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := handshake([]tls.Certificate{foreign}); err == nil {
+		t.Error("a certificate from another CA was accepted")
+	}
+	own, err := tls.LoadX509KeyPair(p("dc1-server-consul-0.pem"), p("dc1-server-consul-0-key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := handshake([]tls.Certificate{own}); err != nil {
+		t.Errorf("a certificate from the cluster's CA was refused: %v", err)
+	}
+}
+
+func looksLikeTLSAlert(n int) bool { return n == 7 } // a TLS alert record is 7 bytes
+
+// raftAddrOf reads a server's Raft port from the config file its harness
+// wrote (ports.raft).
+func raftAddrOf(t *testing.T, a *agent) string {
+	t.Helper()
+	for i, arg := range a.args {
+		if arg == "-config-file" && strings.HasSuffix(a.args[i+1], "ports.json") {
+			b, err := os.ReadFile(a.args[i+1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var cfg struct{ Ports struct{ Raft int } }
+			if err := json.Unmarshal(b, &cfg); err != nil {
+				t.Fatal(err)
+			}
+			host, _, _ := net.SplitHostPort(a.HTTP)
+			return fmt.Sprintf("%s:%d", host, cfg.Ports.Raft)
+		}
+	}
+	t.Fatal("no ports.json")
+	return ""
 }
