@@ -268,7 +268,7 @@ func (h *Host) ReplicaID() uint64 { return h.cfg.ReplicaID }
 
 func retryable(err error) bool {
 	return errors.Is(err, dragonboat.ErrShardNotReady) || errors.Is(err, dragonboat.ErrSystemBusy) ||
-		errors.Is(err, dragonboat.ErrShardNotInitialized)
+		errors.Is(err, dragonboat.ErrShardNotInitialized) || errors.Is(err, dragonboat.ErrShardNotFound)
 }
 
 func mapErr(err error) error {

@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	stdlog "log"
@@ -128,17 +127,20 @@ wait:
 	return 0
 }
 
-// Start brings up a single server from c and prints the banner to banner
-// (nil: no banner).
+// Start brings up an agent from c — a server, or a client agent without
+// -server — and prints the banner to banner (nil: no banner).
 func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error) {
-	if !c.Server {
-		return nil, errors.New("client mode (no -server) needs the server RPC, which consuld does not have yet: run agents as servers")
-	}
 	id, err := nodeID(c.NodeID, c.DataDir)
 	if c.DataDir != "" && err != nil {
 		return nil, err
 	}
 	ip := advertiseIP(c)
+	if !c.Server {
+		if banner != nil {
+			printBanner(banner, c, id, ip, c.Ports.HTTP)
+		}
+		return startClient(c, log, id, ip)
+	}
 	if c.Ports.Raft, err = raftPort(c.Ports.Raft, c.DataDir, bindIP(c)); err != nil {
 		return nil, err
 	}
@@ -223,6 +225,10 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		return nil, err
 	}
 	if err := a.serveHTTPS(api); err != nil {
+		a.Shutdown()
+		return nil, err
+	}
+	if err := a.serveRPC(api); err != nil {
 		a.Shutdown()
 		return nil, err
 	}

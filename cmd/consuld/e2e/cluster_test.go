@@ -257,3 +257,60 @@ func TestClusterGossipKey(t *testing.T) {
 	})
 	_ = good
 }
+
+// TestClusterClientAgent: a client agent (no -server) finds the servers
+// through gossip, registers its services in the catalog every server
+// serves, forwards KV and catalog requests, gets serfHealth from the
+// leader, and keeps working when the server it talked to dies.
+func TestClusterClientAgent(t *testing.T) {
+	c := startCluster(t, []string{"127.0.0.14", "127.0.0.15", "127.0.0.16"})
+	p := freePorts(t, 6)
+	cl := &agent{t: t, args: []string{"agent", "-data-dir", t.TempDir(), "-node", "client-1", "-bind", "127.0.0.17", "-client", "127.0.0.17",
+		"-http-port", fmt.Sprint(p[0]), "-serf-lan-port", fmt.Sprint(p[1]), "-dns-port", fmt.Sprint(p[2]),
+		"-retry-join", fmt.Sprintf("127.0.0.14:%d", c.serf[0]), "-retry-interval", "200ms"},
+		HTTP: fmt.Sprintf("127.0.0.17:%d", p[0])}
+	cl.startNoWait()
+	eventually(t, "the client agent to see a leader", 30*time.Second, func() bool {
+		l, err := cl.client().Status().Leader()
+		return err == nil && l != ""
+	})
+	if err := cl.client().Agent().ServiceRegister(&api.AgentServiceRegistration{Name: "api", Port: 8080,
+		Check: &api.AgentServiceCheck{TTL: "30s", Status: "passing"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.servers {
+		s := s
+		eventually(t, "the client's service on "+s.HTTP, 20*time.Second, func() bool {
+			e, _, err := s.client().Health().Service("api", "", true, nil)
+			return err == nil && len(e) == 1 && e[0].Node.Node == "client-1"
+		})
+	}
+	eventually(t, "the client node's serfHealth", 20*time.Second, func() bool {
+		checks, _, err := c.servers[0].client().Health().Node("client-1", nil)
+		for _, ch := range checks {
+			if err == nil && ch.CheckID == "serfHealth" && ch.Status == "passing" {
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := cl.client().KV().Put(&api.KVPair{Key: "via-client", Value: []byte("1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if kv, _, err := c.servers[2].client().KV().Get("via-client", nil); err != nil || kv == nil {
+		t.Fatalf("KV written through the client: %v %v", kv, err)
+	}
+	if members, err := cl.client().Agent().Members(false); err != nil || len(members) != 4 {
+		t.Fatalf("members seen by the client: %d %v", len(members), err)
+	}
+	// A server dies (the one the client joined through): the client keeps
+	// answering through the others.
+	c.servers[0].kill()
+	eventually(t, "the client to answer through another server", 30*time.Second, func() bool {
+		_, err := cl.client().KV().Put(&api.KVPair{Key: "after", Value: []byte("2")}, nil)
+		return err == nil
+	})
+	if e, _, err := cl.client().Health().Service("api", "", true, nil); err != nil || len(e) != 1 {
+		t.Errorf("health through the client after a server died: %d %v", len(e), err)
+	}
+}
