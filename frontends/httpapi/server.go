@@ -25,6 +25,8 @@ type Options struct {
 	Cluster Cluster
 	// Operator is the Raft administration (/v1/operator/raft/*).
 	Operator Operator
+	// Keyring runs gossip keyring operations (/v1/operator/keyring).
+	Keyring Keyring
 	// Stats fills /v1/agent/self's Stats (what `consul info` prints):
 	// section -> key -> value.
 	Stats func() map[string]map[string]string

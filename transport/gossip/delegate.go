@@ -26,8 +26,14 @@ func (d delegate) NodeMeta(limit int) []byte {
 }
 
 func (d delegate) NotifyMsg(b []byte) {
-	if len(b) > 1 && b[0] == msgLeave {
+	if len(b) < 2 {
+		return
+	}
+	switch b[0] {
+	case msgLeave:
 		d.p.leaveIntent(string(b[1:]), b)
+	case msgKeyReq, msgKeyResp:
+		d.p.onKeyMsg(b[0], append([]byte(nil), b[1:]...))
 	}
 }
 

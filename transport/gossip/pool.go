@@ -40,11 +40,16 @@ type Config struct {
 	LogOutput io.Writer
 	// OnEvent receives membership events, in order, on one goroutine.
 	OnEvent func(Event)
+	// OnKeyring receives the keyring (primary first) after a keyring
+	// operation changed it, to persist it.
+	OnKeyring func(keys [][]byte)
 }
 
 // Pool is this agent's view of the LAN pool.
 type Pool struct {
 	ml    *memberlist.Memberlist
+	mc    *memberlist.Config
+	kq    keyQueries
 	cfg   Config
 	mu    sync.Mutex
 	meta  Meta
@@ -94,6 +99,7 @@ func Start(cfg Config) (*Pool, error) {
 		mc.GossipVerifyIncoming, mc.GossipVerifyOutgoing = cfg.VerifyIncoming, cfg.VerifyOutgoing
 	}
 	mc.Delegate = delegate{p}
+	p.mc, p.kq.pending = mc, map[uint64]chan KeyResponse{}
 	mc.Events = events{p}
 	go p.deliver()
 	ml, err := memberlist.Create(mc)

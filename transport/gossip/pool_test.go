@@ -1,6 +1,8 @@
 package gossip
 
 import (
+	"context"
+	"encoding/base64"
 	"fmt"
 	"net"
 	"testing"
@@ -146,5 +148,53 @@ func TestMetaLimit(t *testing.T) {
 	}
 	if _, ok := decodeMeta([]byte("not json")); ok {
 		t.Error("garbage meta decoded")
+	}
+}
+
+// TestKeyringRotation: install a new key everywhere, make it primary,
+// remove the old one; every member answers each step, and the pool keeps
+// working on the new key.
+func TestKeyringRotation(t *testing.T) {
+	k1 := []byte("0123456789abcdef0123456789abcdef")
+	k2 := []byte("fedcba9876543210fedcba9876543210")
+	b64 := func(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
+	var saved [][]byte
+	a := startPool(t, "a", [][]byte{k1}, nil)
+	a.cfg.OnKeyring = func(keys [][]byte) { saved = keys }
+	b := startPool(t, "b", [][]byte{k1}, nil)
+	c := startPool(t, "c", [][]byte{k1}, nil)
+	b.Join([]string{addr(a)})
+	c.Join([]string{addr(a)})
+	waitFor(t, "3 alive", func() bool { return a.NumAlive() == 3 })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	step := func(op string, key []byte, wantKeys int) {
+		t.Helper()
+		rs, err := a.KeyringOp(ctx, op, b64(key))
+		if err != nil || len(rs) != 3 {
+			t.Fatalf("%s: %d answers, %v", op, len(rs), err)
+		}
+		for _, r := range rs {
+			if r.Error != "" || len(r.Keys) != wantKeys {
+				t.Fatalf("%s on %s: %+v", op, r.Node, r)
+			}
+		}
+	}
+	step(KeyInstall, k2, 2)
+	step(KeyUse, k2, 2)
+	if rs, _ := a.KeyringOp(ctx, KeyRemove, b64(k2)); rs[0].Error == "" {
+		t.Error("removing the primary key was allowed")
+	}
+	step(KeyRemove, k1, 1)
+	if len(saved) != 1 || string(saved[0]) != string(k2) {
+		t.Errorf("persisted keyring %q", saved)
+	}
+	d := startPool(t, "d", [][]byte{k1}, nil)
+	if n, _ := d.Join([]string{addr(a)}); n != 0 {
+		t.Error("an agent with the retired key joined")
+	}
+	e := startPool(t, "e", [][]byte{k2}, nil)
+	if n, err := e.Join([]string{addr(a)}); n != 1 {
+		t.Errorf("an agent with the new key could not join: %v", err)
 	}
 }

@@ -207,10 +207,11 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 	}
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
 	var members httpapi.Cluster
+	var keys httpapi.Keyring
 	if a.pool != nil {
-		members = apiCluster{a}
+		members, keys = apiCluster{a}, apiCluster{a}
 	}
-	api := httpapi.New(client, httpapi.Options{Cluster: members, Operator: operator{a}, Stats: a.stats, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
+	api := httpapi.New(client, httpapi.Options{Cluster: members, Keyring: keys, Operator: operator{a}, Stats: a.stats, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI, Datacenter: c.Datacenter, Reload: a.Reload,
 		Gauges: func() map[string]float64 {
 			return map[string]float64{
 				"consuld.kv.applied_index":      float64(a.host.KV().Current().Applied()),

@@ -60,7 +60,7 @@ func startClient(c *config.Config, log hclog.Logger, id, ip string) (*Agent, err
 	client := actors.NewClient(nil, rpc, rpc, c.Limits.KVMaxValueSize)
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local)
-	api := httpapi.New(client, httpapi.Options{Cluster: apiCluster{a}, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI,
+	api := httpapi.New(client, httpapi.Options{Cluster: apiCluster{a}, Keyring: apiCluster{a}, Pretty: c.DevMode, Debug: c.EnableDebug, UI: c.UI,
 		Datacenter: c.Datacenter, Reload: a.Reload,
 		Self: httpapi.Self{NodeName: c.NodeName, NodeID: id, Address: ip, Version: cli.ConsulVersion,
 			Revision: "consuld " + cli.Version, SerfLANPort: c.Ports.SerfLAN}})

@@ -61,8 +61,8 @@ func (a *Agent) startGossip(id, ip string, rid uint64) error {
 	}
 	pool, err := gossip.Start(gossip.Config{Name: c.NodeName, BindAddr: bindIP(c), BindPort: c.Ports.SerfLAN,
 		AdvertiseAddr: ip, Meta: meta, Keys: keys, VerifyIncoming: c.EncryptVerifyIncoming, VerifyOutgoing: c.EncryptVerifyOutgoing, Fast: c.DevMode,
-		SnapshotPath: snapshotPath(c.DataDir),
-		LogOutput:    a.log.Named("memberlist").StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}), OnEvent: a.gossipEvent})
+		SnapshotPath: snapshotPath(c.DataDir), OnKeyring: a.saveKeyring,
+		LogOutput: a.log.Named("memberlist").StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}), OnEvent: a.gossipEvent})
 	if err != nil {
 		return fmt.Errorf("agent: %w", err)
 	}
@@ -352,4 +352,27 @@ func (c apiCluster) ForceLeave(node string) bool {
 		r.Poke()
 	}
 	return ok
+}
+
+// saveKeyring persists the gossip keyring after a keyring operation.
+func (a *Agent) saveKeyring(keys [][]byte) {
+	if a.cfg.DataDir == "" {
+		return
+	}
+	if err := keyring.WriteFile(keyring.Path(a.cfg.DataDir), keys); err != nil {
+		a.log.Error("agent: saving the gossip keyring failed", "error", err)
+	}
+}
+
+// KeyringOp runs a keyring operation on every member (for the HTTP API).
+func (c apiCluster) KeyringOp(ctx context.Context, op, key string) ([]httpapi.KeyringAnswer, error) {
+	rs, err := c.a.pool.KeyringOp(ctx, op, key)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]httpapi.KeyringAnswer, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, httpapi.KeyringAnswer{Node: r.Node, Keys: r.Keys, Primary: r.Primary, Error: r.Error})
+	}
+	return out, nil
 }

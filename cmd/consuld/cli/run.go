@@ -46,6 +46,7 @@ func commandTable() []command {
 		{"info", "Provides debugging information for operators.", newInfo},
 		{"join", "Tell Consul agent to join cluster", newJoin},
 		{"keygen", "Generates a new encryption key", newKeygen},
+		{"keyring", "Manages gossip layer encryption keys", newKeyring},
 		{"kv", "Interact with the key-value store", newKV},
 		{"kv delete", "Removes data from the KV store", newKVDelete},
 		{"kv get", "Retrieves or lists data from the KV store", newKVGet},

@@ -49,6 +49,7 @@ func TestRunDispatch(t *testing.T) {
 		"    info           Provides debugging information for operators.\n" +
 		"    join           Tell Consul agent to join cluster\n" +
 		"    keygen         Generates a new encryption key\n" +
+		"    keyring        Manages gossip layer encryption keys\n" +
 		"    kv             Interact with the key-value store\n" +
 		"    leave          Gracefully leaves the Consul cluster and shuts down\n" +
 		"    members        Lists the members of a Consul cluster\n" +

@@ -255,7 +255,27 @@ func TestClusterGossipKey(t *testing.T) {
 		ms, _ := s1.client().Agent().Members(false)
 		return len(ms) == 2
 	})
-	_ = good
+	// Rotate to k2 with the CLI, as an operator would.
+	for _, args := range [][]string{{"-install", k2}, {"-use", k2}, {"-remove", k1}} {
+		out, err := exec.Command(binary, append([]string{"keyring", "-http-addr", good.HTTP}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("keyring %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := exec.Command(binary, "keyring", "-list", "-http-addr", s1.HTTP).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), k2+" [2/2]") || strings.Contains(string(out), k1) {
+		t.Errorf("keyring -list after the rotation:\n%s%v", out, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(s1.dataDir, "serf", "local.keyring")); err != nil || !strings.Contains(string(b), k2) || strings.Contains(string(b), k1) {
+		t.Errorf("persisted keyring: %s %v", b, err)
+	}
+	old, _ := startServer(t, "127.0.0.18", "old-key", t.TempDir(), 2, join, "-encrypt", k1)
+	eventually(t, "the retired key's join attempt", 20*time.Second, func() bool {
+		return strings.Contains(old.out.String(), "Join cluster failed")
+	})
+	if ms, _ := s1.client().Agent().Members(false); len(ms) != 2 {
+		t.Errorf("an agent with the retired key joined: %d members", len(ms))
+	}
 }
 
 // TestClusterClientAgent: a client agent (no -server) finds the servers
