@@ -3,6 +3,8 @@ package cli
 import (
 	"flag"
 	"fmt"
+
+	"github.com/hashicorp/consul/api"
 )
 
 // apiBase is what every command that talks to an agent shares: its
@@ -39,4 +41,19 @@ func (b *apiBase) noArgs() bool {
 		return false
 	}
 	return true
+}
+
+// connect parses args (no positional arguments allowed unless
+// positional) and connects to the agent, printing consul's messages on
+// failure; ok is false when the command should exit 1.
+func (b *apiBase) connect(args []string, positional bool) (c *api.Client, ok bool) {
+	if err := b.fs.Parse(args); err != nil || (!positional && !b.noArgs()) {
+		return nil, false
+	}
+	c, err := b.http.client(b.s.getenv)
+	if err != nil {
+		b.errorf("Error connecting to Consul agent: %s", err)
+		return nil, false
+	}
+	return c, true
 }

@@ -22,12 +22,8 @@ func (c *infoCmd) help() string {
 }
 
 func (c *infoCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	self, err := client.Agent().Self()

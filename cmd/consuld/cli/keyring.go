@@ -30,7 +30,8 @@ func (c *keyringCmd) help() string {
 }
 
 func (c *keyringCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	n := 0
@@ -43,12 +44,8 @@ func (c *keyringCmd) run(args []string) int {
 		c.errorf("Exactly one of -list, -install, -use, or -remove must be provided")
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
-		return 1
-	}
 	op := client.Operator()
+	var err error
 	switch {
 	case c.list:
 		c.info("==> Gathering installed encryption keys...")

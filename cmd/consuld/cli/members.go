@@ -34,12 +34,8 @@ func (c *membersCmd) help() string {
 var memberStatus = map[int]string{0: "none", 1: "alive", 2: "leaving", 3: "left", 4: "failed"}
 
 func (c *membersCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	members, err := client.Agent().Members(false)
@@ -98,17 +94,13 @@ func (c *joinCmd) help() string {
 }
 
 func (c *joinCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil {
+	client, ok := c.connect(args, true)
+	if !ok {
 		return 1
 	}
 	addrs := c.fs.Args()
 	if len(addrs) == 0 {
 		c.errorf("At least one address to join must be specified.")
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
 		return 1
 	}
 	joined := 0
@@ -142,12 +134,8 @@ func (c *leaveCmd) help() string {
 }
 
 func (c *leaveCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	if err := client.Agent().Leave(); err != nil {
@@ -174,16 +162,12 @@ func (c *forceLeaveCmd) help() string {
 }
 
 func (c *forceLeaveCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil {
+	client, ok := c.connect(args, true)
+	if !ok {
 		return 1
 	}
 	if len(c.fs.Args()) != 1 {
 		c.errorf("A single node name must be specified to force leave.")
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
 		return 1
 	}
 	if err := client.Agent().ForceLeave(c.fs.Args()[0]); err != nil {

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-
-	"github.com/hashicorp/consul/api"
 )
 
 // operatorCmd and operatorRaftCmd are parents that only list their
@@ -39,12 +37,8 @@ func (c *raftListPeersCmd) help() string {
 }
 
 func (c *raftListPeersCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	reply, err := client.Operator().RaftGetConfiguration(nil)
@@ -84,18 +78,15 @@ func (c *raftRemovePeerCmd) help() string {
 }
 
 func (c *raftRemovePeerCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	if (c.id == "") == (c.address == "") {
 		c.errorf("Error removing peer: Must specify either -id or -address")
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
-		return 1
-	}
+	var err error
 	if c.id != "" {
 		err = client.Operator().RaftRemovePeerByID(c.id, nil)
 	} else {
@@ -132,16 +123,11 @@ func (c *raftTransferLeaderCmd) help() string {
 }
 
 func (c *raftTransferLeaderCmd) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil || !c.noArgs() {
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
-		return 1
-	}
-	var res *api.TransferLeaderResponse
-	res, err = client.Operator().RaftLeaderTransfer(c.id, nil)
+	res, err := client.Operator().RaftLeaderTransfer(c.id, nil)
 	if err != nil {
 		c.errorf("Error transferring leadership: %v", err)
 		return 1
