@@ -151,6 +151,10 @@ func (h *Host) Start(members map[uint64]string, join bool) error {
 			ElectionRTT:  h.cfg.ElectionRTT,
 			HeartbeatRTT: h.cfg.HeartbeatRTT,
 			CheckQuorum:  true,
+			// PreVote: a server that was cut off (restarted, or its
+			// transport's breaker dropping messages) cannot depose a
+			// healthy leader by campaigning with a higher term.
+			PreVote: true,
 		}
 		create := func(uint64, uint64) sm.IConcurrentStateMachine { return m }
 		if err := h.nh.StartConcurrentReplica(targets, join && !restart, create, rc); err != nil {

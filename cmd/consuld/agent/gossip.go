@@ -78,11 +78,7 @@ func (a *Agent) startGossip(id, ip string, rid uint64) error {
 		go a.retryJoin(c.RetryJoin)
 	}
 	if prev := pool.Previous(); len(prev) > 0 {
-		go func() {
-			if n, err := pool.Join(prev); err == nil {
-				a.log.Info("agent: rejoined the members of the last run", "number_of_nodes", n)
-			}
-		}()
+		go a.rejoinPrevious(prev)
 	}
 	return nil
 }
@@ -93,6 +89,25 @@ func snapshotPath(dataDir string) string {
 		return ""
 	}
 	return filepath.Join(dataDir, "serf", "members.json")
+}
+
+// rejoinPrevious joins the members of the last run (gossip snapshot),
+// retrying every second for a minute: a restarted agent without join
+// addresses finds its cluster again.
+func (a *Agent) rejoinPrevious(prev []string) {
+	for attempt := 0; attempt < 60; attempt++ {
+		n, err := a.pool.Join(prev)
+		if err == nil {
+			a.log.Info("agent: rejoined the members of the last run", "number_of_nodes", n)
+			return
+		}
+		a.log.Debug("agent: rejoining the members of the last run failed", "error", err)
+		select {
+		case <-a.done:
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // retryJoin joins addrs until one answers (retry_interval, retry_max).

@@ -1,4 +1,5 @@
-// Package benchkit is the code cmd/kvbench and cmd/catalogbench share: the
+// Package benchkit is the code the bench commands (cmd/kvbench,
+// cmd/catalogbench, cmd/dnsbench, cmd/uibench, cmd/clusterbench) share: the
 // consuld agent and other subprocesses they start and measure (ports, RSS,
 // open files), the closed-loop HTTP load client and its percentiles, CPU
 // sampling from /proc, the raw fsync and raw Raft baselines, and the small
