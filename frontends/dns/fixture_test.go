@@ -39,7 +39,7 @@ func newFakeSource(st catalog.View) *fakeSource {
 
 func (f *fakeSource) Datacenter() string { return f.dc }
 
-func (f *fakeSource) View(context.Context, bool) (catalog.View, error) {
+func (f *fakeSource) View(context.Context, bool) (Catalog, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.reads++

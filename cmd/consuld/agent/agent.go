@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -233,7 +234,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		a.Shutdown()
 		return nil, err
 	}
-	if err := a.serveDNS(client); err != nil {
+	if err := a.serveDNS(dnsSource{c: client, dc: strings.ToLower(c.Datacenter), maxStale: c.DNS.MaxStale}); err != nil {
 		a.Shutdown()
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 
 	"github.com/consuld/consuld/actors"
+	"github.com/consuld/consuld/actors/check"
 	"github.com/consuld/consuld/actors/consensus"
 	"github.com/consuld/consuld/actors/local"
 	"github.com/consuld/consuld/cmd/consuld/cli"
@@ -56,7 +57,7 @@ func startClient(c *config.Config, log hclog.Logger, id, ip string) (*Agent, err
 	node := selfRegistration(id, c.NodeName, c.Datacenter, ip, 0).Node
 	a.local = local.Start(a.sys, local.Options{Node: node, Catalog: remoteCatalog{rpc}, Log: log,
 		PersistPath: localPath(c.DataDir), Scripts: local.ScriptPolicy{Remote: c.EnableScriptChecks, Local: c.EnableLocalScriptChecks},
-		Remote: rpc.remote, Keep: []string{"serfHealth"}})
+		Alias: rpc.aliasSource, Remote: rpc.remote, Keep: []string{"serfHealth"}})
 	client := actors.NewClient(nil, rpc, rpc, c.Limits.KVMaxValueSize)
 	client.AttachLocal(a.local)
 	a.loadLocal(a.local)
@@ -73,8 +74,9 @@ func startClient(c *config.Config, log hclog.Logger, id, ip string) (*Agent, err
 		a.Shutdown()
 		return nil, err
 	}
-	if c.Ports.DNS >= 0 {
-		log.Warn("agent: DNS on client agents is not available yet; query a server's DNS interface")
+	if err := a.serveDNS(newRemoteDNS(rpc, c.Datacenter)); err != nil {
+		a.Shutdown()
+		return nil, err
 	}
 	go func() { // sync once the servers have a leader
 		for _, ok := rpc.LeaderAddr(); !ok; _, ok = rpc.LeaderAddr() {
@@ -258,10 +260,7 @@ func (r *rpcClient) getJSON(ctx context.Context, uri string, v any) error {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("server: HTTP %d", resp.StatusCode)
-	}
-	return json.NewDecoder(resp.Body).Decode(v)
+	return decodeOK(resp, v)
 }
 
 // LeaderAddr, Peers and LastContact make the rpcClient the Client's
@@ -329,4 +328,39 @@ func (c remoteCatalog) Apply(ctx context.Context, ev events.Event) error {
 		return actors.ErrRegisterRejected
 	}
 	return err
+}
+
+// aliasSource reads an alias check's target from a server: the node's
+// checks (node checks, and the service's when serviceID is set).
+func (r *rpcClient) aliasSource(node, serviceID, exclude string) ([]check.Aliased, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var checks []struct{ CheckID, Name, Status, Output, ServiceID string }
+	if r.getJSON(ctx, "/v1/health/node/"+url.PathEscape(node), &checks) != nil {
+		return nil, false
+	}
+	found := serviceID == ""
+	if !found {
+		var svcs struct{ Services []struct{ ID string } }
+		if r.getJSON(ctx, "/v1/catalog/node-services/"+url.PathEscape(node), &svcs) == nil {
+			for _, s := range svcs.Services {
+				found = found || s.ID == serviceID
+			}
+		}
+	}
+	var out []check.Aliased
+	for _, c := range checks {
+		if c.CheckID != exclude && (c.ServiceID == "" || c.ServiceID == serviceID) {
+			out = append(out, check.Aliased{Name: c.Name, Status: check.Status(c.Status), Output: c.Output})
+		}
+	}
+	return out, found
+}
+
+// decodeOK decodes a 200 answer's JSON body into v.
+func decodeOK(resp *http.Response, v any) error {
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("server: HTTP %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
 }

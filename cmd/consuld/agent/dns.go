@@ -3,7 +3,6 @@ package agent
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/consuld/consuld/actors"
@@ -24,7 +23,7 @@ type dnsSource struct {
 
 func (s dnsSource) Datacenter() string { return s.dc }
 
-func (s dnsSource) View(ctx context.Context, stale bool) (actorcat.View, error) {
+func (s dnsSource) View(ctx context.Context, stale bool) (dns.Catalog, error) {
 	v, m, err := s.c.CatalogView(ctx, stale)
 	if err == nil && stale && s.tooStale(m) {
 		v, _, err = s.c.CatalogView(ctx, false)
@@ -57,13 +56,12 @@ func dnsConfig(c *config.Config) dns.Config {
 }
 
 // serveDNS starts the DNS server on every DNS address (ports.dns, -1
-// disables), over UDP and TCP.
-func (a *Agent) serveDNS(client *actors.Client) error {
+// disables), over UDP and TCP, answering from src.
+func (a *Agent) serveDNS(src dns.Source) error {
 	c := a.cfg
 	if c.Ports.DNS < 0 {
 		return nil
 	}
-	src := dnsSource{c: client, dc: strings.ToLower(c.Datacenter), maxStale: c.DNS.MaxStale}
 	srv, err := dns.New(dnsConfig(c), src, a.log.Named("dns"))
 	if err != nil {
 		return fmt.Errorf("agent: DNS: %w", err)

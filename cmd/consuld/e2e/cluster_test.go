@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/consul/api"
+	"github.com/miekg/dns"
 )
 
 // cluster is a set of server processes on their own loopback addresses.
@@ -288,7 +289,7 @@ func TestClusterClientAgent(t *testing.T) {
 	cl := &agent{t: t, args: []string{"agent", "-data-dir", t.TempDir(), "-node", "client-1", "-bind", "127.0.0.17", "-client", "127.0.0.17",
 		"-http-port", fmt.Sprint(p[0]), "-serf-lan-port", fmt.Sprint(p[1]), "-dns-port", fmt.Sprint(p[2]),
 		"-retry-join", fmt.Sprintf("127.0.0.14:%d", c.serf[0]), "-retry-interval", "200ms"},
-		HTTP: fmt.Sprintf("127.0.0.17:%d", p[0])}
+		HTTP: fmt.Sprintf("127.0.0.17:%d", p[0]), DNS: fmt.Sprintf("127.0.0.17:%d", p[2])}
 	cl.startNoWait()
 	eventually(t, "the client agent to see a leader", 30*time.Second, func() bool {
 		l, err := cl.client().Status().Leader()
@@ -319,6 +320,15 @@ func TestClusterClientAgent(t *testing.T) {
 	}
 	if kv, _, err := c.servers[2].client().KV().Get("via-client", nil); err != nil || kv == nil {
 		t.Fatalf("KV written through the client: %v %v", kv, err)
+	}
+	// The client's DNS answers from the servers' catalog.
+	r := dnsAsk(t, cl, "udp", "api.service.consul", dns.TypeA, 0)
+	if got := rrs(r.Answer); len(got) != 1 || got[0] != "api.service.consul. A 127.0.0.17" {
+		t.Errorf("client DNS: %q (rcode %s)", got, dns.RcodeToString[r.Rcode])
+	}
+	r = dnsAsk(t, cl, "udp", "s2.node.consul", dns.TypeA, 0)
+	if got := rrs(r.Answer); len(got) != 1 || got[0] != "s2.node.consul. A 127.0.0.15" {
+		t.Errorf("client DNS node lookup: %q", got)
 	}
 	if members, err := cl.client().Agent().Members(false); err != nil || len(members) != 4 {
 		t.Fatalf("members seen by the client: %d %v", len(members), err)
