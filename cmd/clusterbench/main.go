@@ -49,7 +49,7 @@ func main() {
 	flag.StringVar(&join, "join", "all", "servers' -retry-join: all (each joins the other two) or first (s2, s3 join s1, as the e2e tests)")
 	flag.StringVar(&o.out, "out", "", "also write the results to this file")
 	flag.BoolVar(&o.quick, "quick", false, "smoke run: 2s closed loops, 5 failover trials, 1 boot")
-	flag.StringVar(&parts, "parts", "boot,put,failover,gossip", "parts to run: boot,put,failover,gossip (put and failover boot a cluster anyway)")
+	flag.StringVar(&parts, "parts", "boot,client,put,failover,gossip", "parts to run: boot,client,put,failover,gossip (client, put and failover boot a cluster anyway)")
 	flag.StringVar(&agentArg, "agent-args", "", "extra flags appended to every server's command line")
 	flag.StringVar(&o.bin, "bin", "", "use this consuld binary instead of building ./cmd/consuld")
 	flag.StringVar(&o.dir, "dir", "", "scratch directory (default: a new temp dir, removed at exit)")
@@ -129,7 +129,7 @@ func run(ctx context.Context, o options) error {
 		rep.fsync(label, benchkit.FsyncBaseline(ctx, dir, fsyncDur))
 	}
 
-	needCluster := o.parts["boot"] || o.parts["put"] || o.parts["failover"]
+	needCluster := o.parts["boot"] || o.parts["client"] || o.parts["put"] || o.parts["failover"]
 	if needCluster {
 		bin := o.bin
 		if bin == "" {
@@ -185,6 +185,11 @@ func clusterParts(ctx context.Context, rep *report, o options, bin, dir string) 
 			return err
 		}
 		rep.boot(b)
+	}
+	if o.parts["client"] && ctx.Err() == nil {
+		if err := benchClient(ctx, rep, c, bin, dir); err != nil {
+			return withLogs(c, err)
+		}
 	}
 	lc := benchkit.NewLoadClient(o.conc)
 	defer lc.Reset()

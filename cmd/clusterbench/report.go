@@ -19,13 +19,16 @@ const (
 
 // report prints results as they come and the summary at the end.
 type report struct {
-	w          io.Writer
-	fsyncs     []benchkit.Result
-	boots      []bootResult
-	putCluster *benchkit.Result
-	putRaw     *benchkit.Result
-	trials     []failoverTrial
-	gossips    []gossipResult
+	w io.Writer
+	// clientUsable and clientVisible: a client agent's start to a leader
+	// named through its API, and a registration to its catalog entry.
+	clientUsable, clientVisible time.Duration
+	fsyncs                      []benchkit.Result
+	boots                       []bootResult
+	putCluster                  *benchkit.Result
+	putRaw                      *benchkit.Result
+	trials                      []failoverTrial
+	gossips                     []gossipResult
 }
 
 func newReport(w io.Writer) *report { return &report{w: w} }
@@ -173,6 +176,10 @@ func gossipMode(fast bool) string {
 // summary restates every figure with its target.
 func (r *report) summary(o options) {
 	r.printf("\n== Summary (targets printed, never asserted)\n")
+	if r.clientUsable > 0 {
+		r.printf("Client agent: started -> its API names the leader %s; a service registered through it is on a server %s later\n",
+			benchkit.FmtDur(r.clientUsable), benchkit.FmtDur(r.clientVisible))
+	}
 	if len(r.boots) > 0 {
 		var ag, put []time.Duration
 		for _, b := range r.boots {
