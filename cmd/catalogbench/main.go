@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -74,25 +73,11 @@ func fatalf(format string, args ...any) {
 // run does each selected part on its own fresh durable agent, bracketed by
 // fsync baselines, then prints the summary.
 func run(ctx context.Context, o options) error {
-	benchkit.RaiseFDLimit()
-	var w io.Writer = os.Stdout
-	if o.out != "" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
+	w, dir, cleanup, err := benchkit.Setup("catalogbench", o.out, o.dir)
+	if err != nil {
+		return err
 	}
-	dir := o.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "catalogbench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
+	defer cleanup()
 	rep := newReport(w)
 	rep.header(dir, o)
 	benchkit.Progress("building consuld")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -102,25 +101,11 @@ func fatalf(format string, args ...any) {
 // baseline, gossip; then the summary. Every server process and the
 // scratch dir are gone when it returns.
 func run(ctx context.Context, o options) error {
-	benchkit.RaiseFDLimit()
-	var w io.Writer = os.Stdout
-	if o.out != "" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
+	w, dir, cleanup, err := benchkit.Setup("clusterbench", o.out, o.dir)
+	if err != nil {
+		return err
 	}
-	dir := o.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "clusterbench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
+	defer cleanup()
 	rep := newReport(w)
 	rep.header(dir, o)
 	fsyncDur := min(o.duration, 5*time.Second)

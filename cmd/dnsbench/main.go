@@ -54,24 +54,11 @@ func main() {
 }
 
 func run(ctx context.Context, dir, out string, dur, overloadFor time.Duration, big int) error {
-	benchkit.RaiseFDLimit()
-	var w io.Writer = os.Stdout
-	if out != "" {
-		f, err := os.Create(out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
+	w, dir, cleanup, err := benchkit.Setup("dnsbench", out, dir)
+	if err != nil {
+		return err
 	}
-	if dir == "" {
-		d, err := os.MkdirTemp("", "dnsbench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
+	defer cleanup()
 	fmt.Fprintf(w, "# dnsbench %s, %s, GOMAXPROCS=%d\n", time.Now().Format(time.RFC3339), benchkit.CPUModel(), 2)
 	benchkit.Progress("building consuld")
 	bin, err := benchkit.BuildConsuld(ctx, dir, "dnsbench")

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"slices"
@@ -96,25 +95,11 @@ func fatalf(format string, args ...any) {
 // run does every selected part in an order that keeps each consuld figure
 // next to the raw figure it is compared with, bracketed by fsync baselines.
 func run(ctx context.Context, o options) error {
-	benchkit.RaiseFDLimit()
-	var w io.Writer = os.Stdout
-	if o.out != "" {
-		f, err := os.Create(o.out)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = io.MultiWriter(os.Stdout, f)
+	w, dir, cleanup, err := benchkit.Setup("kvbench", o.out, o.dir)
+	if err != nil {
+		return err
 	}
-	dir := o.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "kvbench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	}
+	defer cleanup()
 	rep := newReport(w)
 	rep.header(dir, o)
 	fsyncDur := min(o.duration, 5*time.Second)
