@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -212,19 +213,19 @@ func (r *rpcClient) do(ctx context.Context, method, uri string, hdr http.Header,
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		var ue *url.Error
-		if errors.As(err, &ue) && !isConnError(err) {
-			return nil, err // reached the server: do not resend
+		if !isDialError(err) {
+			return nil, err // may have reached the server: do not resend
 		}
 		last = err
 	}
 	return nil, fmt.Errorf("no server reachable: %w", last)
 }
 
-func isConnError(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "connection refused") || strings.Contains(s, "connect: ") || strings.Contains(s, "no route to host") ||
-		strings.Contains(s, "i/o timeout") && strings.Contains(s, "dial")
+// isDialError reports whether err happened while connecting: the
+// request never reached the server.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // Propose forwards a proposal to a server (the client agent's catalog
