@@ -57,6 +57,7 @@ type Agent struct {
 	done      chan struct{}
 	left      chan struct{} // closed after a graceful leave: Run exits
 	leaveOnce sync.Once
+	retire    atomic.Bool // a server left: drop its Raft state on shutdown
 }
 
 // serverAddrs maps servers' replica IDs to their RPC addresses, from
@@ -149,7 +150,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		printBanner(banner, c, id, ip, c.Ports.HTTP)
 	}
 	a := &Agent{cfg: c, log: log, done: make(chan struct{}), left: make(chan struct{})}
-	rid := replicaID(id)
+	rid := replicaID(id, incarnation(c.DataDir))
 	hc := host.Config{
 		RaftAddress:       hostPort(ip, c.Ports.Raft),
 		ListenAddress:     hostPort(bindIP(c), c.Ports.Raft),
@@ -331,5 +332,10 @@ func (a *Agent) Shutdown() {
 	}
 	if a.host != nil {
 		a.host.Close()
+		if a.retire.Load() {
+			if err := retireRaftState(a.cfg.DataDir); err != nil {
+				a.log.Error("agent: dropping the Raft state after leaving failed", "error", err)
+			}
+		}
 	}
 }

@@ -3,7 +3,6 @@ package agent
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"net"
 	"path/filepath"
@@ -22,17 +21,6 @@ import (
 	"github.com/consuld/consuld/transport/gossip"
 	"github.com/consuld/consuld/transport/keyring"
 )
-
-// replicaID is a server's Raft replica ID in every shard: a hash of its node
-// ID, so every server computes the same one for a member from gossip.
-func replicaID(nodeID string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(nodeID))
-	if id := h.Sum64(); id != 0 {
-		return id
-	}
-	return 1
-}
 
 // startGossip joins the LAN pool (memberlist on serf_lan), advertising
 // what other servers need to form and find the Raft cluster.
@@ -353,11 +341,27 @@ func (c apiCluster) Members() []httpapi.Member {
 func (c apiCluster) Join(addrs []string) (int, error) { return c.a.pool.Join(addrs) }
 
 // Leave leaves the pool gracefully and then stops the agent, as Consul's
-// /v1/agent/leave does.
+// /v1/agent/leave does. A leading server hands leadership over first; a
+// server's Raft state is dropped on the way out (see incarnation.go), as
+// the leader removes it from the voters when it sees it left.
 func (c apiCluster) Leave() error {
-	c.a.log.Info("agent: Gracefully shutting down agent...")
-	err := c.a.pool.Leave(5 * time.Second)
-	c.a.leaveOnce.Do(func() { close(c.a.left) })
+	a := c.a
+	a.log.Info("agent: Gracefully shutting down agent...")
+	if a.host != nil && (raftMembership{a.host}).IsLeader() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		if err := (operator{a}).TransferLeader(ctx, ""); err != nil {
+			a.log.Warn("agent: handing leadership over before leaving failed", "error", err)
+		}
+		for (raftMembership{a.host}).IsLeader() && ctx.Err() == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}
+	err := a.pool.Leave(5 * time.Second)
+	if a.host != nil {
+		a.retire.Store(true)
+	}
+	a.leaveOnce.Do(func() { close(a.left) })
 	return err
 }
 

@@ -344,3 +344,43 @@ func TestClusterClientAgent(t *testing.T) {
 		t.Errorf("health through the client after a server died: %d %v", len(e), err)
 	}
 }
+
+// TestClusterLeaveRejoin: `consuld leave` on a server (the leader) hands
+// leadership over, the server leaves the Raft configuration, and started
+// again with the same data dir it rejoins as a voter and catches up.
+func TestClusterLeaveRejoin(t *testing.T) {
+	c := startCluster(t, []string{"127.0.0.19", "127.0.0.20", "127.0.0.21"})
+	li := c.byServerAddr(c.waitLeader(c.servers...))
+	leaving := c.servers[li]
+	var rest []*agent
+	for i, s := range c.servers {
+		if i != li {
+			rest = append(rest, s)
+		}
+	}
+	out, err := exec.Command(binary, "leave", "-http-addr", leaving.HTTP).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Graceful leave complete") {
+		t.Fatalf("consuld leave: %v\n%s", err, out)
+	}
+	select {
+	case <-leaving.exited:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the agent did not exit after leaving")
+	}
+	eventually(t, "the server out of the Raft configuration", 30*time.Second, func() bool {
+		p, err := rest[0].client().Status().Peers()
+		return err == nil && len(p) == 2
+	})
+	if _, err := rest[1].client().KV().Put(&api.KVPair{Key: "while-away", Value: []byte("1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	leaving.startNoWait()
+	eventually(t, "the server back in the Raft configuration", 30*time.Second, func() bool {
+		p, err := rest[0].client().Status().Peers()
+		return err == nil && len(p) == 3
+	})
+	eventually(t, "the returning server to catch up", 30*time.Second, func() bool {
+		kv, _, err := leaving.client().KV().Get("while-away", nil)
+		return err == nil && kv != nil
+	})
+}
