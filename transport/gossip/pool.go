@@ -58,8 +58,10 @@ type Pool struct {
 	// again); queue spreads such announcements.
 	leaving map[string]bool
 	queue   *memberlist.TransmitLimitedQueue
-	events  chan Event
-	done    chan struct{}
+	// previous: the last run's snapshot (see Previous).
+	previous []string
+	events   chan Event
+	done     chan struct{}
 }
 
 // Start creates the memberlist instance and listens on the gossip port
@@ -67,6 +69,7 @@ type Pool struct {
 func Start(cfg Config) (*Pool, error) {
 	p := &Pool{cfg: cfg, meta: cfg.Meta, table: map[string]*Member{}, leaving: map[string]bool{},
 		events: make(chan Event, 1024), done: make(chan struct{})}
+	p.previous = readSnapshot(cfg.SnapshotPath)
 	p.queue = &memberlist.TransmitLimitedQueue{NumNodes: func() int { return max(p.NumAlive(), 1) }, RetransmitMult: 4}
 	if _, err := cfg.Meta.encode(); err != nil {
 		return nil, err

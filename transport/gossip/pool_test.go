@@ -198,3 +198,28 @@ func TestKeyringRotation(t *testing.T) {
 		t.Errorf("an agent with the new key could not join: %v", err)
 	}
 }
+
+// TestSnapshotRejoin: the members an agent last saw alive survive its
+// restart, and are what Previous returns then.
+func TestSnapshotRejoin(t *testing.T) {
+	snap := t.TempDir() + "/members.json"
+	a := startPool(t, "a", nil, nil)
+	port := freePort(t)
+	b, err := Start(Config{Name: "b", BindAddr: "127.0.0.1", BindPort: port, Fast: true, SnapshotPath: snap, Meta: Meta{Role: RoleClient}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Join([]string{addr(a)}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "b to see a", func() bool { return b.NumAlive() == 2 })
+	b.Shutdown()
+	b2, err := Start(Config{Name: "b", BindAddr: "127.0.0.1", BindPort: freePort(t), Fast: true, SnapshotPath: snap, Meta: Meta{Role: RoleClient}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b2.Shutdown)
+	if prev := b2.Previous(); len(prev) != 1 || prev[0] != addr(a) {
+		t.Fatalf("previous members %v, want [%s]", prev, addr(a))
+	}
+}

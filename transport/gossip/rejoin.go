@@ -40,13 +40,16 @@ func (p *Pool) saveSnapshot() {
 	os.Rename(tmp, p.cfg.SnapshotPath)
 }
 
-// Previous returns the member addresses of the last snapshot (none when
-// there is no snapshot or it does not parse).
-func (p *Pool) Previous() []string {
-	if p.cfg.SnapshotPath == "" {
+// Previous returns the member addresses of the snapshot the last run left
+// (read before this run's first member event rewrites it; none when there
+// is no snapshot or it does not parse).
+func (p *Pool) Previous() []string { return p.previous }
+
+func readSnapshot(path string) []string {
+	if path == "" {
 		return nil
 	}
-	b, err := os.ReadFile(p.cfg.SnapshotPath)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil
 	}

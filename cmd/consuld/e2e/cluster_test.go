@@ -63,6 +63,13 @@ func (a *agent) startNoWait() {
 // leader.
 func startCluster(t *testing.T, ips []string, extra ...string) *cluster {
 	c := &cluster{t: t, ips: ips}
+	t.Cleanup(func() { // a failed test shows what the servers logged
+		if t.Failed() {
+			for _, s := range c.servers {
+				t.Logf("--- %s log tail:\n%s", s.HTTP, tail(s.out.String(), 30))
+			}
+		}
+	})
 	first, serf := startServer(t, ips[0], "s1", t.TempDir(), len(ips), "", extra...)
 	c.servers, c.serf = append(c.servers, first), append(c.serf, serf)
 	joinAddr := fmt.Sprintf("%s:%d", ips[0], serf)
