@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/frontends/httpapi"
@@ -80,8 +84,11 @@ func (o operator) RemovePeer(ctx context.Context, id, addr string) error {
 func (o operator) TransferLeader(ctx context.Context, id string) error {
 	h := o.a.host
 	if leader, ok := h.Leader(events.ShardKV); !ok || leader != h.ReplicaID() {
-		addr, _ := (leadership{h: h, selfAddr: hostPort(advertiseIP(o.a.cfg), o.a.cfg.Ports.Server), servers: o.a.serverAddrs}).LeaderAddr()
-		return fmt.Errorf("this server is not the leader; run the transfer against the leader (%s)", addr)
+		addr, known := (leadership{h: h, selfAddr: hostPort(advertiseIP(o.a.cfg), o.a.cfg.Ports.Server), servers: o.a.serverAddrs}).LeaderAddr()
+		if !known || addr == "" {
+			return errors.New("No cluster leader")
+		}
+		return o.forwardTransfer(ctx, addr, id)
 	}
 	var target uint64
 	if id != "" {
@@ -109,6 +116,29 @@ func (o operator) TransferLeader(ctx context.Context, id string) error {
 		if err := h.TransferLeader(k.Shard, target); err != nil {
 			return translate(err)
 		}
+	}
+	return nil
+}
+
+// forwardTransfer asks the leader, over its server RPC port, to transfer
+// leadership (only the leader's NodeHost can).
+func (o operator) forwardTransfer(ctx context.Context, leaderRPC, id string) error {
+	r, err := newRPCClient(o.a)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.scheme+"://"+leaderRPC+"/v1/operator/raft/transfer-leader?id="+url.QueryEscape(id), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := r.hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("forwarding to the leader %s: %w", leaderRPC, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("leader %s: %s", leaderRPC, strings.TrimSpace(string(b)))
 	}
 	return nil
 }

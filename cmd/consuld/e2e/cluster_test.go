@@ -169,6 +169,17 @@ func TestClusterBootstrapAndFailover(t *testing.T) {
 	if err != nil || strings.Count(string(out), "leader") != 1 || strings.Count(string(out), "follower") != 2 {
 		t.Errorf("consuld operator raft list-peers:\n%s%v", out, err)
 	}
+	// transfer-leader through a follower: forwarded to the leader.
+	before := c.waitLeader(c.servers...)
+	follower := c.servers[(c.byServerAddr(before)+1)%3]
+	out, err = exec.Command(binary, "operator", "raft", "transfer-leader", "-http-addr", follower.HTTP).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Success") {
+		t.Errorf("transfer-leader via a follower:\n%s%v", out, err)
+	}
+	eventually(t, "a new leader after the transfer", 20*time.Second, func() bool {
+		l, err := c.servers[0].client().Status().Leader()
+		return err == nil && l != "" && l != before
+	})
 	out, err = exec.Command(binary, "info", "-http-addr", c.servers[1].HTTP).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "serf_lan:") || !strings.Contains(string(out), "members = 3") {
 		t.Errorf("consuld info:\n%s%v", out, err)
