@@ -33,6 +33,7 @@ type Options struct {
 	MinVoters       int           // bootstrap_expect
 	Interval        time.Duration // between rounds without events (default 1s)
 	DeadServerAfter time.Duration // default 30s
+	KeepDead        bool          // never remove dead servers
 	Log             func(msg string, args ...any)
 }
 
@@ -58,7 +59,9 @@ func Start(sys *actor.ActorSystem, o Options, pool Pool, raft Raft, cat Catalog)
 		o.Log = func(string, ...any) {}
 	}
 	r := &Reconcile{sys: sys, stop: make(chan struct{})}
-	a := &reconcileActor{r: r, o: o, b: NewReconciler(o.DeadServerAfter), pool: pool, raft: raft, cat: cat}
+	b := NewReconciler(o.DeadServerAfter)
+	b.KeepDead = o.KeepDead
+	a := &reconcileActor{r: r, o: o, b: b, pool: pool, raft: raft, cat: cat}
 	r.pid = sys.Root.Spawn(actor.PropsFromProducer(func() actor.Actor { return a }))
 	go func() {
 		t := time.NewTicker(o.Interval)

@@ -81,7 +81,10 @@ type Reconciler struct {
 	// DeadServerAfter: how long a voter may be failed or missing before
 	// it is removed (autopilot's cleanup of dead servers).
 	DeadServerAfter time.Duration
-	missing         map[uint64]time.Time
+	// KeepDead disables dead-server cleanup (autopilot's
+	// cleanup_dead_servers = false).
+	KeepDead bool
+	missing  map[uint64]time.Time
 }
 
 // NewReconciler returns a behaviour removing dead servers after deadAfter.
@@ -145,7 +148,7 @@ func (r *Reconciler) raft(t Tick) Effect {
 	}
 	for _, id := range ids {
 		since, dead := r.missing[id]
-		if !dead || t.Now.Sub(since) < r.DeadServerAfter {
+		if r.KeepDead || !dead || t.Now.Sub(since) < r.DeadServerAfter {
 			continue
 		}
 		if remaining := len(t.Voters) - 1; alive >= remaining/2+1 && alive >= t.MinVoters {

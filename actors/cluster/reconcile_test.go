@@ -79,6 +79,21 @@ func TestReconcileRaft(t *testing.T) {
 	}
 }
 
+// TestReconcileKeepDead: with cleanup_dead_servers off, a dead server is
+// never removed.
+func TestReconcileKeepDead(t *testing.T) {
+	r := NewReconciler(time.Minute)
+	r.KeepDead = true
+	voters := map[uint64]string{1: "a", 2: "b", 3: "c", 4: "d"}
+	ms := []Member{srv("a", 1, Alive), srv("b", 2, Alive), srv("c", 3, Failed), srv("d", 4, Alive)}
+	r.Handle(tick(t0, voters, nil, ms...))
+	for _, f := range r.Handle(tick(t0.Add(time.Hour), voters, nil, ms...)) {
+		if _, ok := f.(RemoveVoter); ok {
+			t.Fatalf("removed a dead server with cleanup off: %v", f)
+		}
+	}
+}
+
 func TestReconcileCatalog(t *testing.T) {
 	r := NewReconciler(time.Minute)
 	client := Member{Name: "web-1", ID: "w", Addr: "10.0.0.9", DC: "dc1", Status: Alive}

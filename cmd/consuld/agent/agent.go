@@ -203,7 +203,8 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		Alias: a.aliasSource, Remote: a.remote, Keep: []string{"serfHealth", "consul"}})
 	client.AttachLocal(a.local)
 	if a.pool != nil {
-		a.reconcile.Store(cluster.Start(a.sys, cluster.Options{DC: c.Datacenter, MinVoters: max(c.BootstrapExpect, 1), Interval: reconcileInterval(c),
+		a.reconcile.Store(cluster.Start(a.sys, cluster.Options{DC: c.Datacenter, MinVoters: max(c.BootstrapExpect, c.Autopilot.MinQuorum, 1),
+			KeepDead: !c.Autopilot.CleanupDeadServers, Interval: reconcileInterval(c),
 			Log: func(msg string, args ...any) { log.Info("consul: "+msg, args...) }},
 			poolMembers{a}, raftMembership{a.host}, memberCatalog{c: client, h: a.host, dc: c.Datacenter}))
 	}

@@ -41,6 +41,8 @@ type Config struct {
 
 	RaftMultiplier int // performance.raft_multiplier, 1..10
 
+	Autopilot Autopilot
+
 	// ConnectEnabled is connect.enabled: the server bootstraps and serves
 	// the Connect CA (the agent also enables it in -dev, as Consul does).
 	ConnectEnabled bool
@@ -99,4 +101,11 @@ type Limits struct {
 	KVMaxValueSize        int // bytes
 	TxnMaxReqLen          int // bytes
 	HTTPMaxConnsPerClient int // 0 means unlimited
+}
+
+// Autopilot: the leader replaces dead servers (cleanup_dead_servers,
+// default true) but never below min_quorum (or bootstrap_expect) voters.
+type Autopilot struct {
+	CleanupDeadServers bool
+	MinQuorum          int
 }

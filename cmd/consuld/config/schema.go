@@ -65,6 +65,10 @@ var schema = map[string]spec{
 	"limits.txn_max_req_len":           integer(func(c *Config) *int { return &c.Limits.TxnMaxReqLen }, checkPositive),
 	"limits.http_max_conns_per_client": integer(func(c *Config) *int { return &c.Limits.HTTPMaxConnsPerClient }, checkNonNegative),
 
+	"autopilot":                      object,
+	"autopilot.cleanup_dead_servers": boolean(func(c *Config) *bool { return &c.Autopilot.CleanupDeadServers }),
+	"autopilot.min_quorum":           integer(func(c *Config) *int { return &c.Autopilot.MinQuorum }, checkNonNegative),
+
 	"performance":                 object,
 	"performance.raft_multiplier": integer(func(c *Config) *int { return &c.RaftMultiplier }, checkRaftMultiplier),
 

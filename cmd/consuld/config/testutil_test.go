@@ -63,7 +63,10 @@ func TestConsulTestutilConfigLoads(t *testing.T) {
 	if !slices.Equal(c.RetryJoin, []string{"127.0.0.1:18301"}) {
 		t.Errorf("retry_join %q", c.RetryJoin)
 	}
-	for _, key := range []string{"node_meta", "disable_update_check", "acl", "peering", "autopilot",
+	if c.Autopilot.CleanupDeadServers {
+		t.Error("autopilot.cleanup_dead_servers = false not applied")
+	}
+	for _, key := range []string{"node_meta", "disable_update_check", "acl", "peering", "autopilot.server_stabilization_time",
 		"version", "skip_leave_on_interrupt", "raft_protocol"} {
 		if !containsSub(warns, `key "`+key+`" is not supported yet`) {
 			t.Errorf("no warning for %q in\n%s", key, strings.Join(warns, "\n"))
