@@ -52,6 +52,17 @@ func benchFailover(ctx context.Context, rep *report, c *benchkit.Cluster, o opti
 	defer tr.CloseIdleConnections()
 	probe := &http.Client{Transport: tr}
 	for n := 1; n <= o.trials && ctx.Err() == nil; n++ {
+		if n > 1 && o.trialGap > 0 {
+			// Let idle Raft connections expire (dragonboat closes them
+			// after a minute) so a kill does not meet connections to the
+			// previous trial's restarted server.
+			benchkit.Progress("failover: waiting %s before trial %d", o.trialGap, n)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(o.trialGap):
+			}
+		}
 		leader, err := c.WaitLeader(ctx, rejoinLimit, c.Servers...)
 		if err != nil {
 			return fmt.Errorf("failover trial %d: %w", n, err)

@@ -19,6 +19,7 @@ type options struct {
 	duration  time.Duration
 	conc      int
 	trials    int
+	trialGap  time.Duration // wait between failover trials
 	boots     int
 	gossipN   int
 	joinFirst bool
@@ -43,6 +44,7 @@ func main() {
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured time of each closed-loop run")
 	flag.IntVar(&o.conc, "conc", 64, "concurrency of the PUT runs")
 	flag.IntVar(&o.trials, "trials", 20, "leader failover trials")
+	flag.DurationVar(&o.trialGap, "trial-gap", 0, "wait between failover trials (65s lets dragonboat's idle connections to the last restarted server expire)")
 	flag.IntVar(&o.boots, "boots", 3, "cluster boots timed (the last cluster is used for the other parts)")
 	flag.IntVar(&o.gossipN, "gossip-n", 100, "gossip pools in the gossip part")
 	flag.StringVar(&join, "join", "all", "servers' -retry-join: all (each joins the other two) or first (s2, s3 join s1, as the e2e tests)")
