@@ -108,4 +108,7 @@ type Limits struct {
 type Autopilot struct {
 	CleanupDeadServers bool
 	MinQuorum          int
+	// DeadServerAfter (consuld-only autopilot.dead_server_cleanup_after,
+	// default 30s): how long a server is failed before it is replaced.
+	DeadServerAfter time.Duration
 }

@@ -35,6 +35,7 @@ func defaults() *Config {
 		DNS:                   dnsDefaults(),
 		EncryptVerifyIncoming: true,
 		EncryptVerifyOutgoing: true,
+		Autopilot:             Autopilot{CleanupDeadServers: true, DeadServerAfter: 30 * time.Second},
 		TLS: tlsutil.Config{
 			InternalRPC: tlsutil.Settings{MinVersion: tls.VersionTLS12},
 			HTTPS:       tlsutil.Settings{MinVersion: tls.VersionTLS12},

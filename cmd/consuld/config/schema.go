@@ -68,6 +68,8 @@ var schema = map[string]spec{
 	"autopilot":                      object,
 	"autopilot.cleanup_dead_servers": boolean(func(c *Config) *bool { return &c.Autopilot.CleanupDeadServers }),
 	"autopilot.min_quorum":           integer(func(c *Config) *int { return &c.Autopilot.MinQuorum }, checkNonNegative),
+	// consuld-only: how long a server must be failed before it is replaced.
+	"autopilot.dead_server_cleanup_after": duration(func(c *Config) *time.Duration { return &c.Autopilot.DeadServerAfter }),
 
 	"performance":                 object,
 	"performance.raft_multiplier": integer(func(c *Config) *int { return &c.RaftMultiplier }, checkRaftMultiplier),

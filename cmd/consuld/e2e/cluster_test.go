@@ -66,7 +66,7 @@ func startCluster(t *testing.T, ips []string, extra ...string) *cluster {
 	t.Cleanup(func() { // a failed test shows what the servers logged
 		if t.Failed() {
 			for _, s := range c.servers {
-				t.Logf("--- %s log tail:\n%s", s.HTTP, tail(s.out.String(), 30))
+				t.Logf("--- %s log tail:\n%s", s.HTTP, tail(s.out.String(), 60))
 			}
 		}
 	})
@@ -401,4 +401,45 @@ func TestClusterLeaveRejoin(t *testing.T) {
 		kv, _, err := leaving.client().KV().Get("while-away", nil)
 		return err == nil && kv != nil
 	})
+}
+
+// TestClusterReplaceDeadServer: a fourth server joins as a voter; when a
+// server dies, the leader replaces it (removes it from the voters) once
+// it has been failed for autopilot.dead_server_cleanup_after, because
+// three voters stay alive; writes go on throughout.
+func TestClusterReplaceDeadServer(t *testing.T) {
+	fast := []string{"-hcl", `autopilot { dead_server_cleanup_after = "2s" }`}
+	c := startCluster(t, []string{"127.0.0.22", "127.0.0.23", "127.0.0.24"}, fast...)
+	fourth, _ := startServer(t, "127.0.0.25", "s4", t.TempDir(), 3, fmt.Sprintf("127.0.0.22:%d", c.serf[0]), fast...)
+	eventually(t, "the fourth server to become a voter", 30*time.Second, func() bool {
+		p, err := c.servers[0].client().Status().Peers()
+		return err == nil && len(p) == 4
+	})
+	li := c.byServerAddr(c.waitLeader(c.servers...))
+	victim := c.servers[(li+1)%3]
+	victim.kill()
+	eventually(t, "the dead server replaced", 30*time.Second, func() bool {
+		p, err := fourth.client().Status().Peers()
+		return err == nil && len(p) == 3
+	})
+	if _, err := fourth.client().KV().Put(&api.KVPair{Key: "after-cleanup", Value: []byte("1")}, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestClusterRollingEncryption: with encrypt_verify_incoming and
+// encrypt_verify_outgoing off (the first step of turning encryption on in
+// a running cluster), an agent with the key and one without talk.
+func TestClusterRollingEncryption(t *testing.T) {
+	const k = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s="
+	s1, serf := startServer(t, "127.0.0.26", "s1", t.TempDir(), 1, "", "-encrypt", k,
+		"-hcl", "encrypt_verify_incoming = false\nencrypt_verify_outgoing = false")
+	c := &cluster{t: t, servers: []*agent{s1}, ips: []string{"127.0.0.26"}}
+	c.waitLeader(s1)
+	plain, _ := startServer(t, "127.0.0.27", "s2", t.TempDir(), 2, fmt.Sprintf("127.0.0.26:%d", serf))
+	eventually(t, "the unencrypted agent to join", 20*time.Second, func() bool {
+		ms, _ := s1.client().Agent().Members(false)
+		return len(ms) == 2
+	})
+	_ = plain
 }
