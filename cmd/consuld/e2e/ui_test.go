@@ -18,6 +18,12 @@ import (
 //	kv    config/app.json (JSON), config/feature, config/db/url, readme
 func seedUI(t *testing.T, c *api.Client) {
 	t.Helper()
+	// The agent registers its own node and the consul service once it has
+	// a leader; the UI tests count them.
+	eventually(t, "the consul service", 20*time.Second, func() bool {
+		s, _, err := c.Catalog().Service("consul", "", nil)
+		return err == nil && len(s) == 1
+	})
 	nodes := map[string]string{"node-a": "10.0.0.1", "node-b": "10.0.0.2", "node-c": "10.0.0.3"}
 	reg := func(node, id, name string, port int, tags []string, meta map[string]string, status, output string) {
 		t.Helper()
