@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/consuld/consuld/events"
+	"github.com/consuld/consuld/fsm/fsmtest"
 )
 
 // Event constructors keep the tables short. A node's address is always
@@ -61,38 +62,19 @@ type step struct {
 	ev    events.Event // nil: Advance (a no-op entry)
 }
 
-// applyOne applies ev at index in its own Txn.
+// applyOne, applySeq and mustSeq apply events one Txn at a time
+// (fsm/fsmtest, through Kind).
 func applyOne(s *State, index uint64, ev events.Event) (*State, events.Outcome) {
-	txn := s.Txn()
-	if ev == nil {
-		txn.Advance(index)
-		return txn.Commit(), events.OutcomeSkipped
-	}
-	o := txn.Apply(index, ev)
-	return txn.Commit(), o
+	return fsmtest.ApplyOne(Kind, s, index, ev)
 }
 
-// applySeq applies evs at indexes first, first+1, ... each in its own Txn.
 func applySeq(s *State, first uint64, evs ...events.Event) (*State, []events.Outcome) {
-	var out []events.Outcome
-	for i, ev := range evs {
-		var o events.Outcome
-		s, o = applyOne(s, first+uint64(i), ev)
-		out = append(out, o)
-	}
-	return s, out
+	return fsmtest.ApplySeq(Kind, s, first, evs...)
 }
 
-// mustSeq is applySeq for setup: every event must be Applied.
 func mustSeq(t tb, s *State, first uint64, evs ...events.Event) *State {
 	t.Helper()
-	s, outs := applySeq(s, first, evs...)
-	for i, o := range outs {
-		if o != events.OutcomeApplied {
-			t.Fatalf("setup event %d (%v) at %d: %v", i, evs[i], first+uint64(i), o)
-		}
-	}
-	return s
+	return fsmtest.MustSeq(t, Kind, s, first, evs...)
 }
 
 // replay applies steps each in its own Txn.

@@ -2,7 +2,6 @@ package catalog
 
 import (
 	"bytes"
-	"encoding/binary"
 	"fmt"
 	"sync"
 	"testing"
@@ -12,72 +11,21 @@ import (
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/fsmtest"
 )
 
 var _ sm.IConcurrentStateMachine = (*SM)(nil)
 
-// sinkCall is one call a recordingSink received.
-type sinkCall struct {
-	restored bool
-	shard    events.Shard
-	index    uint64
-	ev       events.Event
-	outcome  events.Outcome
-	// published is SM.Current().Applied() when the call arrived.
-	published uint64
-}
+// The shared helpers (fsm/fsmtest) under the names these tests use.
+type recordingSink = fsmtest.Recorder[*State]
 
-// recordingSink records calls and what the SM had published at each.
-type recordingSink struct {
-	m     *SM
-	calls []sinkCall
-}
+func newRecorded() (*SM, *recordingSink) { return fsmtest.NewRecorded(Kind) }
 
-func (r *recordingSink) Applied(shard events.Shard, index uint64, ev events.Event, o events.Outcome) {
-	r.calls = append(r.calls, sinkCall{shard: shard, index: index, ev: ev, outcome: o, published: r.m.Current().Applied()})
-}
-
-func (r *recordingSink) Restored(shard events.Shard, index uint64) {
-	r.calls = append(r.calls, sinkCall{restored: true, shard: shard, index: index, published: r.m.Current().Applied()})
-}
-
-func newRecorded() (*SM, *recordingSink) {
-	r := &recordingSink{}
-	m := New(r)
-	r.m = m
-	return m, r
-}
-
-func enc(t testing.TB, ev events.Event) []byte {
-	t.Helper()
-	b, err := events.Encode(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// unknownCmd is an envelope of a type nobody has assigned yet.
-func unknownCmd(ignorable bool) []byte {
-	flags := byte(0)
-	if ignorable {
-		flags = 1
-	}
-	return append([]byte{events.Version}, append(binary.AppendUvarint(nil, 4000), flags, 0x0a, 0x01, 'k')...)
-}
-
-func entriesOf(t testing.TB, first uint64, evs ...events.Event) []sm.Entry {
-	t.Helper()
-	var out []sm.Entry
-	for i, ev := range evs {
-		var cmd []byte
-		if ev != nil {
-			cmd = enc(t, ev)
-		}
-		out = append(out, sm.Entry{Index: first + uint64(i), Cmd: cmd})
-	}
-	return out
-}
+var (
+	enc        = fsmtest.Enc
+	unknownCmd = fsmtest.UnknownCmd
+	entriesOf  = fsmtest.EntriesOf
+)
 
 func TestSMUpdate(t *testing.T) {
 	m, sink := newRecorded()
@@ -109,29 +57,29 @@ func TestSMUpdate(t *testing.T) {
 			t.Errorf("entry %d: result %d/%v, want %d/%v", e.Index, idx, o, e.Index, want[i])
 		}
 	}
-	if len(sink.calls) != len(batch) {
-		t.Fatalf("sink got %d calls, want %d", len(sink.calls), len(batch))
+	if len(sink.Calls) != len(batch) {
+		t.Fatalf("sink got %d calls, want %d", len(sink.Calls), len(batch))
 	}
-	for i, c := range sink.calls {
+	for i, c := range sink.Calls {
 		switch {
-		case c.restored || c.shard != events.ShardCatalog:
+		case c.Restored || c.Shard != events.ShardCatalog:
 			t.Errorf("call %d: %+v", i, c)
-		case c.index != batch[i].Index:
-			t.Errorf("call %d: index %d, want %d (index order)", i, c.index, batch[i].Index)
-		case c.outcome != want[i]:
-			t.Errorf("call %d: outcome %v, want %v", i, c.outcome, want[i])
-		case c.published != 8:
+		case c.Index != batch[i].Index:
+			t.Errorf("call %d: index %d, want %d (index order)", i, c.Index, batch[i].Index)
+		case c.Outcome != want[i]:
+			t.Errorf("call %d: outcome %v, want %v", i, c.Outcome, want[i])
+		case c.Published != 8:
 			// The whole batch is published before the sink hears of it.
-			t.Errorf("call %d at index %d: published state at %d, want 8", i, c.index, c.published)
+			t.Errorf("call %d at index %d: published state at %d, want 8", i, c.Index, c.Published)
 		}
 	}
 	for _, i := range []int{3, 4} {
-		if sink.calls[i].ev != nil {
-			t.Errorf("call %d: event %v, want nil", i, sink.calls[i].ev)
+		if sink.Calls[i].Ev != nil {
+			t.Errorf("call %d: event %v, want nil", i, sink.Calls[i].Ev)
 		}
 	}
-	if ev, ok := sink.calls[5].ev.(*events.CheckStatusUpdated); !ok || !proto.Equal(ev, upd("n1", "c1", StatusPassing, "ok")) {
-		t.Errorf("call 5: event %v", sink.calls[5].ev)
+	if ev, ok := sink.Calls[5].Ev.(*events.CheckStatusUpdated); !ok || !proto.Equal(ev, upd("n1", "c1", StatusPassing, "ok")) {
+		t.Errorf("call 5: event %v", sink.Calls[5].Ev)
 	}
 	s := m.Current()
 	if s.Applied() != 8 || s.NodesIndex() != 1 || s.ServicesIndex() != 1 || s.ChecksIndex() != 8 {
@@ -158,7 +106,7 @@ func TestSMUpdate(t *testing.T) {
 	if idx, o := fsm.Unpack(out[0].Result.Value); idx != 9 || o != events.OutcomeSkipped {
 		t.Fatalf("no-op result %d/%v", idx, o)
 	}
-	if c := sink.calls[len(sink.calls)-1]; c.index != 9 || c.ev != nil || c.outcome != events.OutcomeSkipped || c.published != 9 {
+	if c := sink.Calls[len(sink.Calls)-1]; c.Index != 9 || c.Ev != nil || c.Outcome != events.OutcomeSkipped || c.Published != 9 {
 		t.Fatalf("no-op sink call %+v", c)
 	}
 }
@@ -205,14 +153,14 @@ func TestSMUpdateErrors(t *testing.T) {
 			if _, err := m.Update(entriesOf(t, 1, regN("n0"))); err != nil {
 				t.Fatal(err)
 			}
-			before, calls := m.Current(), len(sink.calls)
+			before, calls := m.Current(), len(sink.Calls)
 			batch := []sm.Entry{{Index: 2, Cmd: good}, {Index: 3, Cmd: tc.cmd}}
 			if _, err := m.Update(batch); err == nil {
 				t.Fatal("Update accepted an entry it cannot apply")
 			}
 			// A failed batch publishes nothing and tells the sink nothing.
-			if m.Current() != before || len(sink.calls) != calls {
-				t.Fatalf("failed batch leaked: applied %d, %d new sink calls", m.Current().Applied(), len(sink.calls)-calls)
+			if m.Current() != before || len(sink.Calls) != calls {
+				t.Fatalf("failed batch leaked: applied %d, %d new sink calls", m.Current().Applied(), len(sink.Calls)-calls)
 			}
 			if _, ok := m.Current().Node("n1"); ok {
 				t.Fatal("the good entry of a failed batch was published")
@@ -254,9 +202,9 @@ func TestSMSnapshotRoundTrip(t *testing.T) {
 	if _, ok := m2.Current().Node("n3"); ok {
 		t.Fatal("an update after PrepareSnapshot is in the snapshot")
 	}
-	if len(sink2.calls) != 1 || !sink2.calls[0].restored || sink2.calls[0].index != 15 ||
-		sink2.calls[0].shard != events.ShardCatalog || sink2.calls[0].published != 15 {
-		t.Fatalf("sink calls %+v, want one Restored(catalog, 15) after publishing", sink2.calls)
+	if len(sink2.Calls) != 1 || !sink2.Calls[0].Restored || sink2.Calls[0].Index != 15 ||
+		sink2.Calls[0].Shard != events.ShardCatalog || sink2.Calls[0].Published != 15 {
+		t.Fatalf("sink calls %+v, want one Restored(catalog, 15) after publishing", sink2.Calls)
 	}
 	// The restored SM carries on applying, to the same state.
 	if _, err := m2.Update(late); err != nil {
@@ -280,8 +228,8 @@ func TestSMRecoverFromCorruptSnapshot(t *testing.T) {
 			t.Fatalf("recovered from %q", b)
 		}
 	}
-	if m.Current() != before || len(sink.calls) != 1 {
-		t.Fatalf("a failed recovery replaced state or told the sink: %+v", sink.calls)
+	if m.Current() != before || len(sink.Calls) != 1 {
+		t.Fatalf("a failed recovery replaced state or told the sink: %+v", sink.Calls)
 	}
 }
 

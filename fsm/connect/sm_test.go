@@ -8,45 +8,15 @@ import (
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/fsmtest"
 )
 
 var _ sm.IConcurrentStateMachine = (*SM)(nil)
 
-type call struct {
-	restored  bool
-	shard     events.Shard
-	index     uint64
-	outcome   events.Outcome
-	published uint64 // SM.Current().Applied() when the call arrived
-}
+// The shared helpers (fsm/fsmtest).
+func newRecorded() (*SM, *fsmtest.Recorder[*State]) { return fsmtest.NewRecorded(Kind) }
 
-type recorder struct {
-	m     *SM
-	calls []call
-}
-
-func (r *recorder) Applied(shard events.Shard, index uint64, _ events.Event, o events.Outcome) {
-	r.calls = append(r.calls, call{shard: shard, index: index, outcome: o, published: r.m.Current().Applied()})
-}
-
-func (r *recorder) Restored(shard events.Shard, index uint64) {
-	r.calls = append(r.calls, call{restored: true, shard: shard, index: index, published: r.m.Current().Applied()})
-}
-
-func newRecorded() (*SM, *recorder) {
-	r := &recorder{}
-	r.m = New(r)
-	return r.m, r
-}
-
-func enc(t testing.TB, ev events.Event) []byte {
-	t.Helper()
-	b, err := events.Encode(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+var enc = fsmtest.Enc
 
 // TestMachineRacingInitializers: two servers' initializers land in one
 // batch; the first wins, the result values say so, and the sink hears of
@@ -68,11 +38,11 @@ func TestMachineRacingInitializers(t *testing.T) {
 	if s := m.Current(); s.ActiveRootID() != "a" || s.Applied() != 3 {
 		t.Fatalf("active %q applied %d", s.ActiveRootID(), s.Applied())
 	}
-	if len(rec.calls) != 3 {
-		t.Fatalf("sink calls %+v", rec.calls)
+	if len(rec.Calls) != 3 {
+		t.Fatalf("sink calls %+v", rec.Calls)
 	}
-	for i, c := range rec.calls {
-		if c.shard != events.ShardConnect || c.index != uint64(i+1) || c.outcome != wantOut[i] || c.published != 3 {
+	for i, c := range rec.Calls {
+		if c.Shard != events.ShardConnect || c.Index != uint64(i+1) || c.Outcome != wantOut[i] || c.Published != 3 {
 			t.Fatalf("sink call %d: %+v", i, c)
 		}
 	}
@@ -100,8 +70,8 @@ func TestMachineSnapshotRecover(t *testing.T) {
 		t.Fatal(err)
 	}
 	requireEqual(t, m2.Current(), m.Current())
-	if len(rec.calls) != 1 || !rec.calls[0].restored || rec.calls[0].index != 7 || rec.calls[0].shard != events.ShardConnect {
-		t.Fatalf("sink calls %+v", rec.calls)
+	if len(rec.Calls) != 1 || !rec.Calls[0].Restored || rec.Calls[0].Index != 7 || rec.Calls[0].Shard != events.ShardConnect {
+		t.Fatalf("sink calls %+v", rec.Calls)
 	}
 }
 

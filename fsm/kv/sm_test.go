@@ -13,59 +13,20 @@ import (
 
 	"github.com/consuld/consuld/events"
 	"github.com/consuld/consuld/fsm"
+	"github.com/consuld/consuld/fsm/fsmtest"
 )
 
 var _ sm.IConcurrentStateMachine = (*SM)(nil)
 
-// sinkCall is one call a recordingSink received.
-type sinkCall struct {
-	restored bool
-	shard    events.Shard
-	index    uint64
-	ev       events.Event
-	outcome  events.Outcome
-	// published is SM.Current().Applied() when the call arrived.
-	published uint64
-}
+// The shared helpers (fsm/fsmtest) under the names these tests use.
+type recordingSink = fsmtest.Recorder[*State]
 
-// recordingSink records calls and what the SM had published at each.
-type recordingSink struct {
-	m     *SM
-	calls []sinkCall
-}
+func newRecorded() (*SM, *recordingSink) { return fsmtest.NewRecorded(Kind) }
 
-func (r *recordingSink) Applied(shard events.Shard, index uint64, ev events.Event, o events.Outcome) {
-	r.calls = append(r.calls, sinkCall{shard: shard, index: index, ev: ev, outcome: o, published: r.m.Current().Applied()})
-}
-
-func (r *recordingSink) Restored(shard events.Shard, index uint64) {
-	r.calls = append(r.calls, sinkCall{restored: true, shard: shard, index: index, published: r.m.Current().Applied()})
-}
-
-func newRecorded() (*SM, *recordingSink) {
-	r := &recordingSink{}
-	m := New(r)
-	r.m = m
-	return m, r
-}
-
-func enc(t testing.TB, ev events.Event) []byte {
-	t.Helper()
-	b, err := events.Encode(ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// unknownCmd is an envelope of a type nobody has assigned yet.
-func unknownCmd(ignorable bool) []byte {
-	flags := byte(0)
-	if ignorable {
-		flags = 1
-	}
-	return append([]byte{events.Version}, append(binary.AppendUvarint(nil, 4000), flags, 0x0a, 0x01, 'k')...)
-}
+var (
+	enc        = fsmtest.Enc
+	unknownCmd = fsmtest.UnknownCmd
+)
 
 func TestResultPacking(t *testing.T) {
 	for _, o := range []events.Outcome{events.OutcomeApplied, events.OutcomeRejected, events.OutcomeSkipped} {
@@ -107,29 +68,29 @@ func TestSMUpdate(t *testing.T) {
 			t.Errorf("entry %d: result %d/%v, want %d/%v", e.Index, idx, o, e.Index, want[i])
 		}
 	}
-	if len(sink.calls) != len(batch) {
-		t.Fatalf("sink got %d calls, want %d", len(sink.calls), len(batch))
+	if len(sink.Calls) != len(batch) {
+		t.Fatalf("sink got %d calls, want %d", len(sink.Calls), len(batch))
 	}
-	for i, c := range sink.calls {
+	for i, c := range sink.Calls {
 		switch {
-		case c.restored || c.shard != events.ShardKV:
+		case c.Restored || c.Shard != events.ShardKV:
 			t.Errorf("call %d: %+v", i, c)
-		case c.index != batch[i].Index:
-			t.Errorf("call %d: index %d, want %d (index order)", i, c.index, batch[i].Index)
-		case c.outcome != want[i]:
-			t.Errorf("call %d: outcome %v, want %v", i, c.outcome, want[i])
-		case c.published < c.index:
-			t.Errorf("call %d at index %d: published state only at %d", i, c.index, c.published)
+		case c.Index != batch[i].Index:
+			t.Errorf("call %d: index %d, want %d (index order)", i, c.Index, batch[i].Index)
+		case c.Outcome != want[i]:
+			t.Errorf("call %d: outcome %v, want %v", i, c.Outcome, want[i])
+		case c.Published < c.Index:
+			t.Errorf("call %d at index %d: published state only at %d", i, c.Index, c.Published)
 		}
 	}
 	// Entries without an event carry nil; others carry the decoded event.
 	for _, i := range []int{3, 4} {
-		if sink.calls[i].ev != nil {
-			t.Errorf("call %d: event %v, want nil", i, sink.calls[i].ev)
+		if sink.Calls[i].Ev != nil {
+			t.Errorf("call %d: event %v, want nil", i, sink.Calls[i].Ev)
 		}
 	}
-	if ev, ok := sink.calls[5].ev.(*events.KeyWritten); !ok || !proto.Equal(ev, cas("a/b", "3", 1)) {
-		t.Errorf("call 5: event %v", sink.calls[5].ev)
+	if ev, ok := sink.Calls[5].Ev.(*events.KeyWritten); !ok || !proto.Equal(ev, cas("a/b", "3", 1)) {
+		t.Errorf("call 5: event %v", sink.Calls[5].Ev)
 	}
 	s := m.Current()
 	if s.Applied() != 7 || s.TableIndex() != 6 {
@@ -151,7 +112,7 @@ func TestSMUpdate(t *testing.T) {
 	if idx, o := fsm.Unpack(out[0].Result.Value); idx != 8 || o != events.OutcomeSkipped {
 		t.Fatalf("no-op result %d/%v", idx, o)
 	}
-	if c := sink.calls[len(sink.calls)-1]; c.index != 8 || c.ev != nil || c.outcome != events.OutcomeSkipped {
+	if c := sink.Calls[len(sink.Calls)-1]; c.Index != 8 || c.Ev != nil || c.Outcome != events.OutcomeSkipped {
 		t.Fatalf("no-op sink call %+v", c)
 	}
 }
@@ -197,7 +158,7 @@ func TestSMUpdateErrors(t *testing.T) {
 			if _, err := m.Update([]sm.Entry{{Index: 1, Cmd: enc(t, put("k", "v"))}}); err != nil {
 				t.Fatal(err)
 			}
-			before, calls := m.Current(), len(sink.calls)
+			before, calls := m.Current(), len(sink.Calls)
 			batch := []sm.Entry{{Index: 2, Cmd: enc(t, put("x", "1"))}, {Index: 3, Cmd: tc.cmd}}
 			out, err := m.Update(batch)
 			if !tc.wantErr {
@@ -207,8 +168,8 @@ func TestSMUpdateErrors(t *testing.T) {
 				if idx, o := fsm.Unpack(out[1].Result.Value); idx != 3 || o != events.OutcomeSkipped {
 					t.Fatalf("result %d/%v, want 3/skipped", idx, o)
 				}
-				if m.Current().Applied() != 3 || len(sink.calls) != calls+2 || sink.calls[calls+1].ev != nil {
-					t.Fatalf("applied %d, sink calls %d", m.Current().Applied(), len(sink.calls)-calls)
+				if m.Current().Applied() != 3 || len(sink.Calls) != calls+2 || sink.Calls[calls+1].Ev != nil {
+					t.Fatalf("applied %d, sink calls %d", m.Current().Applied(), len(sink.Calls)-calls)
 				}
 				return
 			}
@@ -217,8 +178,8 @@ func TestSMUpdateErrors(t *testing.T) {
 			}
 			// A failed batch publishes nothing and tells the sink nothing:
 			// the replica halts rather than diverge.
-			if m.Current() != before || len(sink.calls) != calls {
-				t.Fatalf("failed batch leaked: applied %d, %d new sink calls", m.Current().Applied(), len(sink.calls)-calls)
+			if m.Current() != before || len(sink.Calls) != calls {
+				t.Fatalf("failed batch leaked: applied %d, %d new sink calls", m.Current().Applied(), len(sink.Calls)-calls)
 			}
 		})
 	}
@@ -260,9 +221,9 @@ func TestSMSnapshotRoundTrip(t *testing.T) {
 	if e, _ := m2.Current().Get("late"); e != nil {
 		t.Fatal("an update after PrepareSnapshot is in the snapshot")
 	}
-	if len(sink2.calls) != 1 || !sink2.calls[0].restored || sink2.calls[0].index != 14 ||
-		sink2.calls[0].shard != events.ShardKV || sink2.calls[0].published != 14 {
-		t.Fatalf("sink calls %+v, want one Restored(kv, 14) after publishing", sink2.calls)
+	if len(sink2.Calls) != 1 || !sink2.Calls[0].Restored || sink2.Calls[0].Index != 14 ||
+		sink2.Calls[0].Shard != events.ShardKV || sink2.Calls[0].Published != 14 {
+		t.Fatalf("sink calls %+v, want one Restored(kv, 14) after publishing", sink2.Calls)
 	}
 	// The restored SM carries on applying.
 	if _, err := m2.Update([]sm.Entry{{Index: 15, Cmd: enc(t, put("late", "x"))}}); err != nil {
@@ -350,8 +311,8 @@ func TestSMRecoverFromCorruptSnapshot(t *testing.T) {
 	if err := m.RecoverFromSnapshot(bytes.NewReader(good[:len(good)-1]), nil, nil); err == nil {
 		t.Fatal("recovered from a truncated snapshot")
 	}
-	if m.Current() != before || len(sink.calls) != 1 {
-		t.Fatalf("a failed recovery replaced state or told the sink: %+v", sink.calls)
+	if m.Current() != before || len(sink.Calls) != 1 {
+		t.Fatalf("a failed recovery replaced state or told the sink: %+v", sink.Calls)
 	}
 }
 
