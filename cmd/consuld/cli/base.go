@@ -50,6 +50,12 @@ func (b *apiBase) connect(args []string, positional bool) (c *api.Client, ok boo
 	if err := b.fs.Parse(args); err != nil || (!positional && !b.noArgs()) {
 		return nil, false
 	}
+	return b.dial()
+}
+
+// dial connects to the agent the HTTP flags name, printing consul's
+// message on failure.
+func (b *apiBase) dial() (*api.Client, bool) {
 	c, err := b.http.client(b.s.getenv)
 	if err != nil {
 		b.errorf("Error connecting to Consul agent: %s", err)

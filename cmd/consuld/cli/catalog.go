@@ -54,15 +54,8 @@ func (c *catalogDatacenters) help() string {
 }
 
 func (c *catalogDatacenters) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil {
-		return 1
-	}
-	if !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	dcs, err := client.Catalog().Datacenters()
@@ -112,18 +105,12 @@ func (c *catalogNodes) help() string {
 }
 
 func (c *catalogNodes) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil {
-		return 1
-	}
-	if !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	if c.filter != "" {
+		var err error
 		if c.filter, err = loadData(c.filter, c.s.stdin); err != nil {
 			c.errorf("Could not process filter argument: %v", err)
 			return 1
@@ -152,6 +139,7 @@ func (c *catalogNodes) run(args []string) int {
 			})
 		}
 	} else {
+		var err error
 		nodes, _, err = client.Catalog().Nodes(q)
 		if err != nil {
 			c.errorf("Error listing nodes: %s", err)
@@ -264,15 +252,8 @@ func (c *catalogServices) help() string {
 }
 
 func (c *catalogServices) run(args []string) int {
-	if err := c.fs.Parse(args); err != nil {
-		return 1
-	}
-	if !c.noArgs() {
-		return 1
-	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.connect(args, false)
+	if !ok {
 		return 1
 	}
 	q := c.http.queryOptions()
@@ -292,6 +273,7 @@ func (c *catalogServices) run(args []string) int {
 			}
 		}
 	} else {
+		var err error
 		services, _, err = client.Catalog().Services(q)
 		if err != nil {
 			c.errorf("Error listing services: %s", err)

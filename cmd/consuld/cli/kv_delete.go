@@ -62,9 +62,8 @@ func (c *kvDelete) run(args []string) int {
 		c.errorf("Cannot specify both -cas and -recurse!")
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	kv := client.KV()

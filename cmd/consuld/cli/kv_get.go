@@ -62,9 +62,8 @@ func (c *kvGet) run(args []string) int {
 		c.errorf("Error! Missing KEY argument")
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	kv, q := client.KV(), c.http.queryOptions()

@@ -84,9 +84,8 @@ func (c *kvPut) run(args []string) int {
 		c.errorf("Error! Missing -session (required with -acquire and -release)")
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	return c.write(client.KV(), &api.KVPair{

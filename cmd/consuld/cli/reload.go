@@ -22,9 +22,8 @@ func (c *reloadCmd) run(args []string) int {
 	if err := c.fs.Parse(args); err != nil {
 		return 1
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	if err := client.Agent().Reload(); err != nil {

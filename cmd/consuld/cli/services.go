@@ -117,9 +117,8 @@ func (c *servicesRegister) run(args []string) int {
 			fillFromFlags(svc, fromFlags)
 		}
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	agent := client.Agent()
@@ -222,9 +221,8 @@ func (c *servicesDeregister) run(args []string) int {
 			ids = append(ids, id)
 		}
 	}
-	client, err := c.http.client(c.s.getenv)
-	if err != nil {
-		c.errorf("Error connecting to Consul agent: %s", err)
+	client, ok := c.dial()
+	if !ok {
 		return 1
 	}
 	agent := client.Agent()
