@@ -34,24 +34,26 @@ func (a *API) uiSummaryOf(c echo.Context) (*uiSummary, *actors.Meta, error) {
 }
 
 func (a *API) uiServices(c echo.Context) (any, *actors.Meta, error) {
-	q, err := parseUIList(c.QueryParams())
-	if err != nil {
-		return nil, nil, err
-	}
-	s, m, err := a.uiSummaryOf(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows := s.servicesByHealth
-	if q.byName {
-		rows = s.services
-	}
-	out, p := pageRows(rows, q, q.matchService, func(r *uiServiceJSON) string { return r.Status })
-	setPageHeaders(c.Response().Header(), p)
-	return out, m, nil
+	return uiList(a, c, func(s *uiSummary, byName bool) []uiServiceJSON {
+		if byName {
+			return s.services
+		}
+		return s.servicesByHealth
+	}, uiListQuery.matchService, func(r *uiServiceJSON) string { return r.Status })
 }
 
 func (a *API) uiNodes(c echo.Context) (any, *actors.Meta, error) {
+	return uiList(a, c, func(s *uiSummary, byName bool) []uiNodeJSON {
+		if byName {
+			return s.nodes
+		}
+		return s.nodesByHealth
+	}, uiListQuery.matchNode, func(r *uiNodeJSON) string { return r.Status })
+}
+
+// uiList answers a list endpoint: the summary's rows in the asked order,
+// filtered and paged, with the paging headers.
+func uiList[T uiRow](a *API, c echo.Context, rows func(*uiSummary, bool) []T, match func(uiListQuery, *T) bool, status func(*T) string) (any, *actors.Meta, error) {
 	q, err := parseUIList(c.QueryParams())
 	if err != nil {
 		return nil, nil, err
@@ -60,11 +62,7 @@ func (a *API) uiNodes(c echo.Context) (any, *actors.Meta, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rows := s.nodesByHealth
-	if q.byName {
-		rows = s.nodes
-	}
-	out, p := pageRows(rows, q, q.matchNode, func(r *uiNodeJSON) string { return r.Status })
+	out, p := pageRows(rows(s, q.byName), q, func(r *T) bool { return match(q, r) }, status)
 	setPageHeaders(c.Response().Header(), p)
 	return out, m, nil
 }
