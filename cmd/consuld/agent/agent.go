@@ -206,7 +206,7 @@ func Start(c *config.Config, log hclog.Logger, banner io.Writer) (*Agent, error)
 		a.reconcile.Store(cluster.Start(a.sys, cluster.Options{DC: c.Datacenter, MinVoters: max(c.BootstrapExpect, c.Autopilot.MinQuorum, 1),
 			KeepDead: !c.Autopilot.CleanupDeadServers, DeadServerAfter: c.Autopilot.DeadServerAfter, Interval: reconcileInterval(c),
 			Log: func(msg string, args ...any) { log.Info("consul: "+msg, args...) }},
-			poolMembers{a}, raftMembership{a.host}, memberCatalog{c: client, h: a.host, dc: c.Datacenter}))
+			poolMembers{a}, raftMembership{a.host}, memberCatalog{c: client, h: a.host, pool: a.pool, dc: c.Datacenter}))
 	}
 	a.loadLocal(a.local) // before serving: the agent API answers from it at once
 	var members httpapi.Cluster

@@ -275,19 +275,22 @@ func (r raftMembership) RemoveVoter(ctx context.Context, id uint64) error {
 
 // memberCatalog lets the reconciler read and set serfHealth.
 type memberCatalog struct {
-	c  *actors.Client
-	h  *host.Host
-	dc string
+	c    *actors.Client
+	h    *host.Host
+	pool *gossip.Pool
+	dc   string
 }
 
+// SerfHealth looks up the serfHealth check of each gossip member's node
+// (not a scan of every check: the reconciler asks every second).
 func (m memberCatalog) SerfHealth() map[string]string {
 	out := map[string]string{}
-	m.h.Catalog().Current().Checks(func(c *events.Check) bool {
-		if c.CheckId == "serfHealth" {
-			out[c.Node] = c.Status
+	v := m.h.Catalog().Current()
+	for _, mem := range m.pool.Members() {
+		if c, ok := v.Check(mem.Name, "serfHealth"); ok {
+			out[mem.Name] = c.Status
 		}
-		return true
-	})
+	}
 	return out
 }
 
