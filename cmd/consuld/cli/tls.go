@@ -80,6 +80,23 @@ func exists(name string) bool {
 	return !errors.Is(err, fs.ErrNotExist)
 }
 
+// savePair writes a certificate and its key to new files, saying so as
+// consul does; it returns the exit code.
+func (b *fileBase) savePair(certFile, keyFile string, cert, key []byte) int {
+	for _, f := range []struct {
+		name string
+		data []byte
+		perm os.FileMode
+	}{{certFile, cert, 0o644}, {keyFile, key, 0o600}} {
+		if err := createFile(f.name, f.data, f.perm); err != nil {
+			b.errorf("%s", err)
+			return 1
+		}
+		b.info("==> Saved %s", f.name)
+	}
+	return 0
+}
+
 // createFile writes data to a new file; it fails if name exists.
 func createFile(name string, data []byte, perm os.FileMode) error {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)

@@ -59,15 +59,5 @@ func (c *tlsCACreate) run(args []string) int {
 		c.errorf("Error generating the CA: %s", err)
 		return 1
 	}
-	if err := createFile(certFile, cert, 0o644); err != nil {
-		c.errorf("%s", err)
-		return 1
-	}
-	c.info("==> Saved %s", certFile)
-	if err := createFile(keyFile, key, 0o600); err != nil {
-		c.errorf("%s", err)
-		return 1
-	}
-	c.info("==> Saved %s", keyFile)
-	return 0
+	return c.savePair(certFile, keyFile, cert, key)
 }
